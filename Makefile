@@ -1,0 +1,86 @@
+# Veivalg: `make run` and `make test` set everything up on first use.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.veivalg-installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+
+# Find a Python 3.10: $(PYTHON), python3.10 on PATH, or pyenv's 3.10.x.
+PYTHON ?= $(shell command -v python3.10 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10.*/bin/python 2>/dev/null | sort -V | tail -n 1)
+
+.PHONY: help setup run test lint typecheck validate pytest story-test train chat clean
+
+help:
+	@echo "make run    set up on first use, then start Veivalg (Ctrl-C stops it)"
+	@echo "make test   set up on first use, then run every check and test"
+	@echo "make setup  only set up: virtualenv, spaCy pipeline, databases, model"
+	@echo "make chat   talk to the running bot in this terminal"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "[veivalg] Fant ikke Python 3.10. Installer den, for eksempel 'pyenv install 3.10.13'"; \
+	  echo "[veivalg] eller 'apt-get install python3.10 python3.10-venv', og kjør make igjen."; \
+	  echo "[veivalg] (Python 3.10 is required: Rasa 3.6 does not run on 3.11.)"; exit 1; fi
+	@"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' || \
+	  { echo "[veivalg] $(PYTHON) er ikke Python 3.10"; exit 1; }
+	@echo "[veivalg] lager virtuelt miljø i $(VENV) med $(PYTHON)"
+	@[ -x $(BIN)/python ] || "$(PYTHON)" -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	@echo "[veivalg] installerer Veivalg og avhengigheter (første gang tar det et par minutter)"
+	@$(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev]'
+	@if ls vendor/spacy/*.whl >/dev/null 2>&1; then \
+	  echo "[veivalg] installerer norsk spaCy-modell fra vendor/spacy/"; \
+	  $(BIN)/python -m pip install --quiet --no-deps vendor/spacy/*.whl; fi
+	@touch $(STAMP)
+
+setup: $(STAMP)
+	@$(BIN)/veivalg setup
+
+run: setup
+	@$(BIN)/veivalg run
+
+chat: $(STAMP)
+	@$(BIN)/veivalg chat
+
+train: $(STAMP)
+	@$(BIN)/veivalg train
+
+lint: $(STAMP)
+	@echo "[veivalg] ruff"
+	@$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	@echo "[veivalg] mypy"
+	@$(BIN)/mypy
+
+validate: $(STAMP)
+	@echo "[veivalg] rasa data validate"
+	@PYTHONWARNINGS=ignore $(BIN)/rasa data validate --fail-on-warnings --quiet
+
+pytest: setup
+	@echo "[veivalg] pytest"
+	@$(BIN)/pytest -q
+
+story-test: setup
+	@echo "[veivalg] rasa test (samtaler)"
+	@PYTHONWARNINGS=ignore $(BIN)/rasa test core --model models/veivalg.tar.gz \
+	  --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories --quiet
+
+test: setup lint typecheck validate pytest story-test
+	@echo "[veivalg] alle sjekker bestått"
+
+clean:
+	rm -rf models results var .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: bench tune-fallback
+bench: setup
+	@echo "[veivalg] benchmark: trening, minne og svartid (skrives til bench/results.md)"
+	@$(BIN)/python bench/foundation.py
+
+tune-fallback: setup
+	@$(BIN)/veivalg nlu tune-fallback

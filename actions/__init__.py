@@ -1,0 +1,3 @@
+"""Rasa SDK actions, one per module; the work lives in `bot/`."""
+
+from __future__ import annotations

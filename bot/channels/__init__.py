@@ -1,0 +1,3 @@
+"""Rasa input channels for Veivalg's clients."""
+
+from __future__ import annotations

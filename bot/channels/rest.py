@@ -1,0 +1,100 @@
+"""Veivalg's REST channel at /webhooks/rest/webhook: validated input, typed button numbers, always an answer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.buttons import select_button
+from bot.inbound import InboundMessage, InvalidMessage, parse_body
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def system_texts() -> dict[str, str]:
+    """The channel's own texts, kept beside this module in system_texts.yml."""
+    loaded = yaml.safe_load((Path(__file__).parent / "system_texts.yml").read_text(encoding="utf-8"))
+    return {str(key): str(value) for key, value in loaded.items()}
+
+
+async def last_buttons(agent: Any, sender: str) -> list[dict[str, Any]]:
+    """The buttons of the bot's latest message in this conversation."""
+    tracker = await agent.tracker_store.retrieve(sender)
+    if tracker is None:
+        return []
+    for event in reversed(tracker.events):
+        if getattr(event, "type_name", None) == "bot":
+            return list(event.data.get("buttons") or [])
+    return []
+
+
+class VeivalgRestInput(RestInput):
+    """Rasa's REST channel with Veivalg's input checks."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        webhook = Blueprint("veivalg_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                message = parse_body(request.body or b"")
+            except InvalidMessage as exc:
+                return response.json({"error": str(exc)}, status=400)
+            agent = request.app.ctx.agent
+            return response.json(await self.answer(agent, message, on_new_message))
+
+        return webhook
+
+    async def answer(
+        self,
+        agent: Any,
+        message: InboundMessage,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> list[dict[str, Any]]:
+        """Run one message through the bot; every outcome is a kind answer in Norwegian."""
+
+        def reply(key: str) -> list[dict[str, Any]]:
+            return [{"recipient_id": message.sender, "text": system_texts()[key]}]
+
+        if message.is_empty:
+            return reply("empty_message")
+        if len(message.text) > get_settings().max_message_chars:
+            return reply("message_too_long")
+        text = message.text
+        collector = CollectingOutputChannel()
+        try:
+            payload = select_button(text, await last_buttons(agent, message.sender))
+            await on_new_message(
+                UserMessage(
+                    payload or text,
+                    collector,
+                    message.sender,
+                    input_channel=self.name(),
+                    metadata=message.metadata or None,
+                )
+            )
+        except Exception:
+            logger.exception("Could not handle a message from %s", message.sender)
+        return collector.messages or reply("technical_problem")

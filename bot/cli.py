@@ -1,0 +1,142 @@
+"""`veivalg`: the one command for operators."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Sequence
+
+from bot.runtime_env import QUIET_ENVIRONMENT
+from bot.settings import Settings, SettingsError, get_settings
+
+
+def _prepare_spacy(settings: Settings) -> int:
+    from bot.spacy_model import prepare_pipeline
+
+    prepared = prepare_pipeline(settings.spacy_model_dir)
+    kind = "tom norsk pipeline (ingen modell installert)" if prepared.is_blank else prepared.source
+    print(f"[veivalg] spaCy: {kind} i {prepared.path}")
+    return 0
+
+
+def _init_databases(settings: Settings) -> int:
+    from bot.databases import init_databases
+
+    for line in init_databases(settings):
+        print(f"[veivalg] {line}")
+    return 0
+
+
+def _train(settings: Settings, force: bool) -> int:
+    from bot.spacy_model import prepare_pipeline
+    from bot.training import TrainingError, needs_training, train
+
+    pipeline = prepare_pipeline(settings.spacy_model_dir)
+    if not force and not needs_training(settings, pipeline):
+        print("[veivalg] modellen er oppdatert; ingen trening trengs")
+        return 0
+    print("[veivalg] trener modellen (tar noen minutter) ...")
+    try:
+        result = train(settings, pipeline, force=True)
+    except TrainingError as exc:
+        print(f"[veivalg] {exc}", file=sys.stderr)
+        return 1
+    print(f"[veivalg] modell klar: {result.model_path} ({result.seconds:.0f} s)")
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
+    """Prepare spaCy, build the databases and train when needed."""
+    return _prepare_spacy(settings) or _init_databases(settings) or _train(settings, force=False)
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    """Train the model when its inputs changed (or always, with --force)."""
+    return _prepare_spacy(settings) or _train(settings, force=args.force)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Start the action server and the Rasa server until Ctrl-C."""
+    from bot import launcher
+
+    return launcher.run(settings)
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """Chat in the terminal with the running bot."""
+    from bot.terminal_chat import main as chat_main
+
+    url = args.url or f"{settings.rasa_url}/webhooks/rest/webhook"
+    return chat_main(url)
+
+
+def cmd_spacy(args: argparse.Namespace, settings: Settings) -> int:
+    """Prepare the Norwegian spaCy pipeline and say which one is used."""
+    return _prepare_spacy(settings)
+
+
+def cmd_db_init(args: argparse.Namespace, settings: Settings) -> int:
+    """Create the databases and their tables."""
+    return _init_databases(settings)
+
+
+def cmd_tune_fallback(args: argparse.Namespace, settings: Settings) -> int:
+    """Sweep FallbackClassifier thresholds over the held-out NLU files."""
+    from bot.fallback_tuning import tune
+    from bot.training import model_path
+
+    out = settings.home / "results" / "fallback_tuning.md"
+    chosen = tune(model_path(settings), sorted((settings.home / "tests" / "nlu").glob("*.yml")), out)
+    print(
+        f"[veivalg] anbefalt terskel {chosen.threshold:.2f}: {chosen.out_of_scope_caught:.0%} av utenfor-tema fanget, "
+        f"{chosen.in_scope_lost:.0%} av riktige meldinger tapt. Rapport: {out}"
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="veivalg", description="Veivalg: karriereveiledning som chatbot.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    commands.add_parser("setup", help="gjør klar spaCy, databaser og modell").set_defaults(func=cmd_setup)
+    train = commands.add_parser("train", help="tren modellen hvis data er endret")
+    train.add_argument("--force", action="store_true", help="tren selv om ingenting er endret")
+    train.set_defaults(func=cmd_train)
+    commands.add_parser("run", help="start handlingsserveren og Rasa").set_defaults(func=cmd_run)
+    chat = commands.add_parser("chat", help="chat med Veivalg i terminalen")
+    chat.add_argument("--url", help="REST-adressen (standard: den lokale serveren)")
+    chat.set_defaults(func=cmd_chat)
+    commands.add_parser("spacy", help="gjør klar den norske spaCy-pipelinen").set_defaults(func=cmd_spacy)
+    nlu = commands.add_parser("nlu", help="måling av språkforståelsen")
+    nlu_commands = nlu.add_subparsers(dest="nlu_command", required=True, metavar="KOMMANDO")
+    nlu_commands.add_parser("tune-fallback", help="finn terskelen for «forsto ikke»").set_defaults(
+        func=cmd_tune_fallback
+    )
+    db = commands.add_parser("db", help="databaser")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="KOMMANDO")
+    db_commands.add_parser("init", help="lag databasene og tabellene").set_defaults(func=cmd_db_init)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, load settings, run the subcommand."""
+    args = build_parser().parse_args(argv)
+    for key, value in QUIET_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+    warnings.filterwarnings("ignore")
+    logging.basicConfig(level=os.environ.get("VEIVALG_LOG_LEVEL", "INFO"), format="[veivalg] %(message)s")
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        print(f"[veivalg] Feil i innstillingene: {exc}", file=sys.stderr)
+        return 2
+    os.chdir(settings.home)
+    return int(args.func(args, settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Veivalg's settings: one typed object, read from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+_MISSING = object()
+
+
+class SettingsError(RuntimeError):
+    """A required setting is missing or has a value of the wrong type."""
+
+
+class Config:
+    """Reads `VEIVALG_*` values from the environment first, then from a `.env` file."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None, env_file: Path | None = None):
+        self.environ = os.environ if environ is None else environ
+        self.file_values: dict[str, str] = {}
+        if env_file is not None and env_file.is_file():
+            self.file_values = _read_env_file(env_file)
+
+    def get(self, key: str, cast: Callable[[str], T], default: object = _MISSING, help: str = "") -> T:
+        """Return `key` cast to its type, or `default`; raise SettingsError when neither exists."""
+        if key in self.environ:
+            raw = self.environ[key]
+        elif key in self.file_values:
+            raw = self.file_values[key]
+        elif default is not _MISSING:
+            return default  # type: ignore[return-value]
+        else:
+            raise SettingsError(f"Setting {key} is missing. {help}".strip())
+        try:
+            return cast(raw)
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"Setting {key}={raw!r} is not valid: {exc}") from exc
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        values[key.strip()] = value.strip().strip("\"'")
+    return values
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value <= 0:
+        raise ValueError("must be a whole number above 0")
+    return value
+
+
+def _port(raw: str) -> int:
+    value = int(raw)
+    if not 0 < value < 65536:
+        raise ValueError("must be a port number between 1 and 65535")
+    return value
+
+
+def _environment(raw: str) -> str:
+    if raw not in {"development", "production"}:
+        raise ValueError("must be 'development' or 'production'")
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every value Veivalg reads from its environment."""
+
+    home: Path
+    environment: str
+    rasa_host: str
+    rasa_port: int
+    actions_host: str
+    actions_port: int
+    tracker_store_url: str
+    database_url: str
+    secret_key: str
+    retention_days: int
+    max_message_chars: int
+    model_dir: Path
+    log_dir: Path
+
+    @property
+    def var_dir(self) -> Path:
+        """Folder for databases, logs and the prepared spaCy pipeline."""
+        return self.home / "var"
+
+    @property
+    def spacy_model_dir(self) -> Path:
+        """Where the Norwegian spaCy pipeline is prepared; `config.yml` names this path."""
+        return self.var_dir / "spacy" / "nb"
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server."""
+        return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def action_endpoint_url(self) -> str:
+        """URL the Rasa server calls to run custom actions."""
+        return f"http://{self.actions_host}:{self.actions_port}/webhook"
+
+    def rasa_environment(self) -> dict[str, str]:
+        """Environment variables that `endpoints.yml` expands when Rasa starts."""
+        return {
+            "VEIVALG_ACTION_ENDPOINT_URL": self.action_endpoint_url,
+            "VEIVALG_TRACKER_STORE_URL": self.tracker_store_url,
+        }
+
+
+def _secret_key(config: Config, environment: str, var_dir: Path) -> str:
+    help_text = (
+        "Set it to a long random string, for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
+    )
+    if environment == "production":
+        key = config.get("VEIVALG_SECRET_KEY", str, help=help_text)
+    else:
+        key = config.get("VEIVALG_SECRET_KEY", str, default="")
+        if not key:
+            key = _development_secret(var_dir)
+    if len(key) < 32:
+        raise SettingsError(f"Setting VEIVALG_SECRET_KEY is too short (at least 32 characters). {help_text}")
+    return key
+
+
+def _development_secret(var_dir: Path) -> str:
+    """A per-machine secret for development, kept in var/ so that restarts keep sessions valid."""
+    path = var_dir / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings; raise SettingsError with a clear message when one is wrong."""
+    env = os.environ if environ is None else environ
+    home = Path(env.get("VEIVALG_HOME", str(PROJECT_ROOT))).resolve()
+    config = Config(env, home / ".env")
+    environment = config.get("VEIVALG_ENV", _environment, default="development")
+    var_dir = home / "var"
+    return Settings(
+        home=home,
+        environment=environment,
+        rasa_host=config.get("VEIVALG_RASA_HOST", str, default="127.0.0.1"),
+        rasa_port=config.get("VEIVALG_RASA_PORT", _port, default=5005),
+        actions_host=config.get("VEIVALG_ACTIONS_HOST", str, default="127.0.0.1"),
+        actions_port=config.get("VEIVALG_ACTIONS_PORT", _port, default=5055),
+        tracker_store_url=config.get(
+            "VEIVALG_TRACKER_STORE_URL", str, default=f"sqlite:///{var_dir / 'tracker.db'}"
+        ),
+        database_url=config.get("VEIVALG_DATABASE_URL", str, default=f"sqlite:///{var_dir / 'veivalg.db'}"),
+        secret_key=_secret_key(config, environment, var_dir),
+        retention_days=config.get("VEIVALG_RETENTION_DAYS", _positive_int, default=90),
+        max_message_chars=config.get("VEIVALG_MAX_MESSAGE_CHARS", _positive_int, default=5000),
+        model_dir=Path(config.get("VEIVALG_MODEL_DIR", str, default=str(home / "models"))),
+        log_dir=Path(config.get("VEIVALG_LOG_DIR", str, default=str(var_dir / "log"))),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

@@ -1,0 +1,42 @@
+"""Shared fixtures: trackers from JSON files, a dispatcher, the domain, isolated settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.settings import PROJECT_ROOT, get_settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def load_tracker(name: str) -> Tracker:
+    """A rasa_sdk Tracker built from tests/fixtures/trackers/<name>.json."""
+    state = json.loads((FIXTURES / "trackers" / f"{name}.json").read_text(encoding="utf-8"))
+    return Tracker.from_dict(state)
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return loaded
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Each test reads settings anew, with its own secret and no .env surprises."""
+    monkeypatch.setenv("VEIVALG_SECRET_KEY", "test-secret-" + "x" * 40)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

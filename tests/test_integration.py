@@ -1,0 +1,203 @@
+"""The real thing: `veivalg run` starts the action server and Rasa on free ports; we talk over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from bot.settings import PROJECT_ROOT
+from bot.terminal_chat import chat
+
+MODEL = PROJECT_ROOT / "models" / "veivalg.tar.gz"
+STARTUP_SECONDS = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Running:
+    url: str
+    rasa_port: int
+    actions_port: int
+    log_dir: Path
+    process: subprocess.Popen[str]
+    output: list[str]
+
+    def post(self, sender: str, message: Any) -> requests.Response:
+        return requests.post(self.url, json={"sender": sender, "message": message}, timeout=60)
+
+    def texts(self, sender: str, message: Any) -> list[str]:
+        response = self.post(sender, message)
+        assert response.status_code == 200, response.text
+        return [m.get("text", "") for m in response.json()]
+
+    def actions_ready(self) -> bool:
+        try:
+            return requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok
+        except requests.RequestException:
+            return False
+
+
+@pytest.fixture(scope="module")
+def veivalg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    assert MODEL.is_file(), "No trained model: run `make setup` first"
+    tmp = tmp_path_factory.mktemp("veivalg-run")
+    rasa_port, actions_port = free_port(), free_port()
+    env = dict(os.environ)
+    env.update(
+        {
+            "VEIVALG_RASA_PORT": str(rasa_port),
+            "VEIVALG_ACTIONS_PORT": str(actions_port),
+            "VEIVALG_TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
+            "VEIVALG_LOG_DIR": str(tmp / "log"),
+            "VEIVALG_RETENTION_DAYS": "45",
+            "VEIVALG_SECRET_KEY": "integration-" + "s" * 40,
+        }
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"], cwd=PROJECT_ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output: list[str] = []
+    assert process.stdout is not None
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        output.append(line.rstrip())
+        if "Veivalg svarer på" in line:
+            break
+    else:
+        process.kill()
+    assert any("Veivalg svarer på" in line for line in output), "\n".join(output)
+    running = Running(
+        f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", rasa_port, actions_port,
+        tmp / "log", process, output,
+    )
+    yield running
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+
+
+def test_greeting_in_norwegian_with_settings_from_the_action_server(veivalg: Running):
+    texts = veivalg.texts("x", "hei")
+
+    assert "Jeg er en chatbot, ikke et menneske" in texts[0]
+    assert "lagres i 45 dager" in texts[1]  # retention_days set by action_session_start
+    assert texts[2].startswith("Hva vil du snakke om?")
+
+
+def test_a_typed_number_picks_the_button(veivalg: Running):
+    veivalg.texts("number-user", "hei")
+
+    texts = veivalg.texts("number-user", "8")  # 8) Snakk med en veileder
+
+    assert "karriereveilederen på skolen i fengselet" in texts[0]
+
+
+def test_both_servers_bind_to_loopback_only(veivalg: Running):
+    for port in (veivalg.rasa_port, veivalg.actions_port):
+        listening = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        local = [line.split()[1] for line in listening if line.split()[3] == "0A"]
+        assert f"0100007F:{port:04X}" in local, f"port {port} is not bound to 127.0.0.1"
+        assert f"00000000:{port:04X}" not in local, f"port {port} is bound to every interface"
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("", "Jeg fikk ingen tekst"),
+        ("   \n ", "Jeg fikk ingen tekst"),
+        ("x" * 10_000, "Meldingen din var veldig lang"),
+        ("ø" * 10_000, "Meldingen din var veldig lang"),
+    ],
+)
+def test_empty_and_huge_messages_get_a_kind_answer(veivalg: Running, message: str, expected: str):
+    texts = veivalg.texts("bad-input", message)
+
+    assert texts and expected in texts[0]
+
+
+@pytest.mark.parametrize("message", ["😀😀😀", "🙏", "????", "asdfghjkl qwerty", "Wie spät ist es?"])
+def test_odd_messages_get_an_answer(veivalg: Running, message: str):
+    texts = veivalg.texts("odd-input", message)
+
+    assert texts and all(texts)
+
+
+def test_a_long_but_readable_message_is_understood(veivalg: Running):
+    long_text = "Jeg lurer på hvordan jeg kan bli elektriker når jeg kommer ut. " * 40
+
+    assert veivalg.texts("long-input", long_text)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\xff\xfe\x00\x13garbage",
+        b"not json at all",
+        b"[]",
+        b'{"message": "hei"}',
+        b'{"sender": "x"}',
+        b'{"sender": "x", "message": {"text": "hei"}}',
+        b'{"sender": "../../etc/passwd", "message": "hei"}',
+    ],
+)
+def test_malformed_requests_get_a_clean_400(veivalg: Running, body: bytes):
+    response = requests.post(veivalg.url, data=body, headers={"Content-Type": "application/json"}, timeout=30)
+
+    assert response.status_code == 400
+    assert "error" in response.json()
+
+
+def test_terminal_chat_selects_buttons_by_number(veivalg: Running):
+    typed = iter(["7", "/avslutt"])  # 7) Yrker og utdanning
+    shown: list[str] = []
+
+    code = chat(veivalg.url, read=lambda prompt: next(typed), write=shown.append, sender="terminal-test")
+
+    assert code == 0
+    assert any("1) En overgang som kommer" in line for line in shown)
+    assert any("lærer fortsatt om yrker og utdanning" in line for line in shown)
+    assert shown[-1] == "Ha det bra!"
+
+
+def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Running):
+    pid = int((veivalg.log_dir / "actions.pid").read_text())
+    os.kill(pid, signal.SIGKILL)
+
+    texts = veivalg.texts("while-down", "hei")
+    assert texts and all(texts)
+
+    deadline = time.monotonic() + 90
+    while not veivalg.actions_ready() or (veivalg.log_dir / "actions.pid").read_text() == str(pid):
+        assert time.monotonic() < deadline, "the action server was not restarted"
+        time.sleep(1)
+    assert "lagres i 45 dager" in veivalg.texts("after-restart", "hei")[1]
+
+
+def test_ctrl_c_stops_everything_cleanly(veivalg: Running):
+    veivalg.process.send_signal(signal.SIGINT)
+
+    assert veivalg.process.wait(timeout=60) == 0
+    for port in (veivalg.rasa_port, veivalg.actions_port):
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
+    assert not (veivalg.log_dir / "actions.pid").exists()

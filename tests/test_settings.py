@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+
+def test_defaults_bind_to_loopback_and_use_sqlite(tmp_path: Path):
+    settings = load_settings({"VEIVALG_HOME": str(tmp_path)})
+
+    assert settings.rasa_host == "127.0.0.1"
+    assert settings.actions_host == "127.0.0.1"
+    assert (settings.rasa_port, settings.actions_port) == (5005, 5055)
+    assert settings.tracker_store_url == f"sqlite:///{tmp_path / 'var' / 'tracker.db'}"
+    assert settings.action_endpoint_url == "http://127.0.0.1:5055/webhook"
+    assert settings.retention_days == 90
+
+
+def test_development_secret_is_generated_once_and_kept(tmp_path: Path):
+    first = load_settings({"VEIVALG_HOME": str(tmp_path)}).secret_key
+    second = load_settings({"VEIVALG_HOME": str(tmp_path)}).secret_key
+
+    assert first == second
+    assert len(first) >= 32
+    assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_production_without_secret_fails_loudly(tmp_path: Path):
+    with pytest.raises(SettingsError, match="VEIVALG_SECRET_KEY is missing"):
+        load_settings({"VEIVALG_HOME": str(tmp_path), "VEIVALG_ENV": "production"})
+
+
+def test_short_secret_is_refused(tmp_path: Path):
+    with pytest.raises(SettingsError, match="too short"):
+        load_settings({"VEIVALG_HOME": str(tmp_path), "VEIVALG_SECRET_KEY": "abc"})
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("VEIVALG_RASA_PORT", "seventy", "VEIVALG_RASA_PORT='seventy' is not valid"),
+        ("VEIVALG_ACTIONS_PORT", "70000", "between 1 and 65535"),
+        ("VEIVALG_RETENTION_DAYS", "0", "above 0"),
+        ("VEIVALG_ENV", "staging", "'development' or 'production'"),
+    ],
+)
+def test_wrong_values_name_the_setting(tmp_path: Path, key: str, value: str, message: str):
+    with pytest.raises(SettingsError, match=message):
+        load_settings({"VEIVALG_HOME": str(tmp_path), key: value})
+
+
+def test_env_file_is_read_and_environment_wins(tmp_path: Path):
+    (tmp_path / ".env").write_text("VEIVALG_RETENTION_DAYS=30\nVEIVALG_RASA_PORT=6005\n")
+
+    settings = load_settings({"VEIVALG_HOME": str(tmp_path), "VEIVALG_RASA_PORT": "7005"})
+
+    assert settings.retention_days == 30
+    assert settings.rasa_port == 7005
+
+
+def test_rasa_environment_expands_endpoints(tmp_path: Path):
+    settings = load_settings(
+        {"VEIVALG_HOME": str(tmp_path), "VEIVALG_TRACKER_STORE_URL": "postgresql://v:p@db:5432/veivalg"}
+    )
+
+    assert settings.rasa_environment() == {
+        "VEIVALG_ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "VEIVALG_TRACKER_STORE_URL": "postgresql://v:p@db:5432/veivalg",
+    }
