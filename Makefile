@@ -79,7 +79,8 @@ clean:
 
 .PHONY: bench tune-fallback
 bench: setup
-	@echo "[veivalg] benchmark: trening, minne og svartid (skrives til bench/results.md)"
+	@echo "[veivalg] benchmark: yrkessøk, trening, minne og svartid (skrives til bench/results.md)"
+	@$(BIN)/python bench/resolver.py
 	@$(BIN)/python bench/foundation.py
 
 tune-fallback: setup

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
@@ -18,6 +15,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import stamp, write_section  # noqa: E402
 from bot import launcher  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.spacy_model import prepare_pipeline  # noqa: E402
@@ -48,16 +46,6 @@ def rss_mib(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 total_kib += int(line.split()[1])
     return total_kib / 1024
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem_kib = int(Path("/proc/meminfo").read_text().split()[1])
-    return f"{os.cpu_count()} cores ({cpu}), {mem_kib / 1024 / 1024:.0f} GiB RAM, {platform.platform()}"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -104,15 +92,10 @@ def main() -> int:
     finally:
         launcher.stop_all(services)
 
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     lines = [
-        "# Veivalg benchmarks",
-        "",
-        f"Measured {now} on {machine()}, commit {commit.stdout.strip() or 'uncommitted'}, "
-        f"spaCy pipeline: {pipeline.source}.",
-        "",
         "## Foundation (embedded profile: SQLite tracker store, one Rasa server, one action server)",
+        "",
+        f"{stamp()} spaCy pipeline: {pipeline.source}.",
         "",
         "| what | value |",
         "|---|---|",
@@ -129,8 +112,7 @@ def main() -> int:
         f"| latency per turn p95 | {percentile(latencies, 0.95):.0f} ms |",
         "",
     ]
-    out = ROOT / "bench" / "results.md"
-    out.write_text("\n".join(lines), encoding="utf-8")
+    write_section("foundation", "\n".join(lines))
     print("\n".join(lines))
     return 0
 

@@ -48,9 +48,55 @@ def _train(settings: Settings, force: bool) -> int:
     return 0
 
 
+def _load_catalogue(settings: Settings) -> int:
+    from bot.catalogue import nlu_data
+    from bot.catalogue.loader import DATA_FOLDER, replace_catalogue
+    from bot.catalogue.schema import CatalogueError, read_catalogue
+    from bot.db import create_tables, session_factory
+
+    try:
+        catalogue = read_catalogue(DATA_FOLDER)
+    except CatalogueError as exc:
+        print(f"[veivalg] yrkeskatalogen har feil:\n{exc}", file=sys.stderr)
+        return 1
+    create_tables()
+    with session_factory().begin() as session:
+        count = replace_catalogue(catalogue, session=session)
+    changed = nlu_data.write(catalogue)
+    print(f"[veivalg] yrkeskatalogen: {count} yrker lastet inn" + ("; NLU-oppslag oppdatert" if changed else ""))
+    return 0
+
+
 def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
-    """Prepare spaCy, build the databases and train when needed."""
-    return _prepare_spacy(settings) or _init_databases(settings) or _train(settings, force=False)
+    """Prepare spaCy, build the databases, load the catalogue and train when needed."""
+    return (
+        _prepare_spacy(settings)
+        or _init_databases(settings)
+        or _load_catalogue(settings)
+        or _train(settings, force=False)
+    )
+
+
+def cmd_catalogue_load(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the catalogue's data files and load them into the database."""
+    return _load_catalogue(settings)
+
+
+def cmd_catalogue_show(args: argparse.Namespace, settings: Settings) -> int:
+    """Resolve what a user might write and print the occupation found."""
+    from bot.catalogue.service import resolver
+    from bot.db import session_factory
+
+    with session_factory().begin() as session:
+        found = resolver(session=session).resolve(args.mention)
+    if found.slug:
+        print(found.slug)
+        return 0
+    if found.candidates:
+        print("flere mulige: " + ", ".join(found.candidates))
+        return 0
+    print("fant ikke noe yrke" + (f" (kanskje: {', '.join(found.suggestions)})" if found.suggestions else ""))
+    return 1
 
 
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
@@ -116,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     nlu_commands.add_parser("tune-fallback", help="finn terskelen for «forsto ikke»").set_defaults(
         func=cmd_tune_fallback
     )
+    catalogue = commands.add_parser("catalogue", help="yrkeskatalogen")
+    catalogue_commands = catalogue.add_subparsers(dest="catalogue_command", required=True, metavar="KOMMANDO")
+    catalogue_commands.add_parser("load", help="sjekk og last inn datafilene").set_defaults(func=cmd_catalogue_load)
+    resolve = catalogue_commands.add_parser("resolve", help="finn yrket i det en bruker skriver")
+    resolve.add_argument("mention")
+    resolve.set_defaults(func=cmd_catalogue_show)
     db = commands.add_parser("db", help="databaser")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="KOMMANDO")
     db_commands.add_parser("init", help="lag databasene og tabellene").set_defaults(func=cmd_db_init)

@@ -76,9 +76,12 @@ def sweep(scored: Sequence[Scored], thresholds: Sequence[float]) -> list[Row]:
     return rows
 
 
-def choose(rows: Sequence[Row], max_lost: float = 0.03) -> Row:
-    """The threshold that catches the most out-of-scope messages while losing at most `max_lost` in scope."""
-    allowed = [r for r in rows if r.in_scope_lost <= max_lost] or [min(rows, key=lambda r: r.in_scope_lost)]
+def choose(rows: Sequence[Row], max_drop: float = 0.015) -> Row:
+    """The threshold that catches the most out-of-scope messages while the share of in-scope messages
+    answered right drops by at most `max_drop` from its best. In-scope messages pushed to the fallback
+    are mostly ones the model had wrong anyway; the fallback asks again instead of guessing."""
+    best_right = max(r.in_scope_correct for r in rows)
+    allowed = [r for r in rows if best_right - r.in_scope_correct <= max_drop + 1e-9]
     return max(allowed, key=lambda r: (r.out_of_scope_caught, r.in_scope_correct, -r.threshold))
 
 

@@ -40,3 +40,31 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def loaded_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real catalogue loaded once into an SQLite file that tests copy."""
+    from bot.catalogue.loader import load_folder
+    from bot.db import create_tables, session_factory
+
+    path = tmp_path_factory.mktemp("catalogue") / "veivalg.db"
+    create_tables(f"sqlite:///{path}")
+    with session_factory(f"sqlite:///{path}").begin() as session:
+        load_folder(session=session)
+    return path
+
+
+@pytest.fixture
+def catalogue_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, loaded_catalogue: Path) -> str:
+    """A fresh copy of the loaded catalogue, used by the settings of this test."""
+    import shutil
+
+    from bot.catalogue.service import forget_resolvers
+
+    shutil.copy(loaded_catalogue, tmp_path / "veivalg.db")
+    url = f"sqlite:///{tmp_path / 'veivalg.db'}"
+    monkeypatch.setenv("VEIVALG_DATABASE_URL", url)
+    get_settings.cache_clear()
+    forget_resolvers()
+    return url

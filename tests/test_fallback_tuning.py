@@ -22,11 +22,11 @@ def test_sweep_counts_lost_right_and_caught():
     assert (high.in_scope_lost, high.out_of_scope_caught) == (1 / 3, 1.0)
 
 
-def test_choose_catches_most_without_losing_in_scope_messages():
+def test_choose_catches_most_while_keeping_right_answers():
     rows = sweep(SCORED, [0.3, 0.5, 0.7])
 
-    assert choose(rows, max_lost=0.0).threshold == 0.5
-    assert choose(rows, max_lost=0.5).threshold == 0.7
+    assert choose(rows, max_drop=0.0).threshold == 0.5
+    assert choose(rows, max_drop=0.5).threshold == 0.7
 
 
 def test_report_lists_the_misses():

@@ -1,0 +1,3 @@
+"""The occupation and education catalogue: data files, database, resolver and answers."""
+
+from __future__ import annotations

@@ -1,0 +1,144 @@
+"""Catalogue answers rendered from templates kept beside the data (data/catalogue/templates)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot.catalogue.models import Occupation, Route
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "catalogue" / "templates"
+MAX_MESSAGE = 300
+SEPARATOR = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+
+
+def noun(title: str) -> str:
+    """'Tømrer' -> 'tømrer' inside a sentence; keeps names like 'IT-utvikler' as they are."""
+    return title[:1].lower() + title[1:] if title[1:] == title[1:].lower() else title
+
+
+def years(value: float) -> str:
+    """4.0 -> '4 år', 0.5 -> 'et halvt år', 3.5 -> '3,5 år'."""
+    if value == 0.5:
+        return "et halvt år"
+    if value == int(value):
+        return "1 år" if value == 1 else f"{int(value)} år"
+    return f"{value:.1f}".replace(".", ",") + " år"
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text."""
+    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """Jinja environment over the answer templates, with Veivalg's filters."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(noun=noun, years=years, first_sentence=first_sentence)
+    return env
+
+
+def split_long(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split a text at sentence ends (then at spaces) so that no message is longer than `limit`."""
+    text = re.sub(r"[ \t]+", " ", text).strip()
+    if len(text) <= limit:
+        return [text] if text else []
+    parts: list[str] = []
+    current = ""
+    for sentence in re.split(r"(?<=[.!?:])\s+", text):
+        while len(sentence) > limit:
+            cut = sentence.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(sentence[:cut].strip())
+            sentence = sentence[cut:].strip()
+        candidate = f"{current} {sentence}".strip()
+        if len(candidate) > limit:
+            parts.append(current)
+            current = sentence
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts
+
+
+def render(template: str, **values: Any) -> list[str]:
+    """Render a template into messages: '---' lines separate messages, empty ones are dropped."""
+    text = environment().get_template(f"{template}.txt.j2").render(**values)
+    messages: list[str] = []
+    for chunk in SEPARATOR.split(text):
+        messages.extend(split_long(chunk))
+    return messages
+
+
+def main_route(occupation: Occupation) -> Route:
+    """The most common route: the first in the data file."""
+    return next(iter(occupation.routes))
+
+
+def occupation_info(occupation: Occupation) -> list[str]:
+    """Short first: what the job is, in two or three sentences."""
+    return render("occupation_info", o=occupation)
+
+
+def education_route(occupation: Occupation) -> list[str]:
+    """The route step by step, praksiskandidat, and what can start in prison."""
+    return render("education_route", o=occupation, routes=list(occupation.routes))
+
+
+def politiattest(occupation: Occupation) -> list[str]:
+    """Whether a politiattest can be required, and the legal basis, in careful words."""
+    return render("politiattest", o=occupation)
+
+
+def compare(first: Occupation, second: Occupation) -> list[str]:
+    """Two occupations side by side: tasks, education length, politiattest, prospects."""
+    return render("compare", pair=[(o, main_route(o)) for o in (first, second)])
+
+
+def similar(occupation: Occupation) -> list[str]:
+    """An introduction to the related occupations (offered as buttons)."""
+    return render("similar", o=occupation)
+
+
+@lru_cache(maxsize=1)
+def _messages() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((TEMPLATES / "messages.yml").read_text(encoding="utf-8"))
+    return loaded
+
+
+def message(key: str, **values: Any) -> tuple[str, list[dict[str, str]]]:
+    """A fixed text of the occupation dialogue (messages.yml) and its buttons, filled with `values`."""
+    entry = _messages()[key]
+    env = environment()
+    text = env.from_string(entry["text"]).render(**values)
+    buttons = [
+        {
+            "title": env.from_string(b["title"]).render(**values),
+            "payload": env.from_string(b["payload"]).render(**values),
+        }
+        for b in entry.get("buttons", [])
+    ]
+    return text, buttons
+
+
+def occupation_buttons(occupations: Sequence[Occupation], intent: str) -> list[dict[str, str]]:
+    """One button per occupation whose payload asks `intent` about it."""
+    return [{"title": o.title, "payload": f'/{intent}{{"occupation": "{o.slug}"}}'} for o in occupations]

@@ -1,0 +1,184 @@
+"""What to answer to an occupation question: find the occupation, then answer, ask or say honestly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.catalogue import answers
+from bot.catalogue.models import Occupation
+from bot.catalogue.queries import get_occupation
+from bot.catalogue.resolver import Resolution
+from bot.catalogue.service import resolver
+
+TOPIC_INTENTS = {
+    "info": "ask_occupation_info",
+    "route": "ask_education_path",
+    "politiattest": "ask_politiattest",
+    "compare": "compare_occupations",
+    "similar": "ask_similar_occupations",
+}
+INTENT_TOPICS = {intent: topic for topic, intent in TOPIC_INTENTS.items()}
+MAX_VIEWED = 20
+
+
+@dataclass
+class Message:
+    """One message to the user, with its buttons."""
+
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Turn:
+    """Messages to send and slots to set."""
+
+    messages: list[Message] = field(default_factory=list)
+    slots: dict[str, Any] = field(default_factory=dict)
+
+    def say(self, text: str) -> None:
+        self.messages.append(Message(text))
+
+    def respond(self, key: str, buttons: Sequence[dict[str, str]] = (), **values: Any) -> None:
+        """A fixed text from messages.yml; `buttons` come first, then the text's own."""
+        text, own = answers.message(key, **values)
+        self.messages.append(Message(text, [*buttons, *own]))
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the user asked, as the tracker tells it."""
+
+    intent: str
+    text: str
+    mentions: Sequence[str]
+    awaiting: str | None = None
+    current: str | None = None
+    compare_first: str | None = None
+    viewed: Sequence[str] = ()
+
+    @property
+    def topic(self) -> str:
+        if self.intent in INTENT_TOPICS:
+            return INTENT_TOPICS[self.intent]
+        return self.awaiting or "info"
+
+
+def _resolve_all(question: Question, *, session: Session) -> list[Resolution]:
+    found = [resolver(session=session).resolve(mention) for mention in question.mentions if mention.strip()]
+    if not any(r.found or r.ambiguous for r in found):
+        scanned = resolver(session=session).find_in_text(question.text)
+        if scanned.found or scanned.ambiguous:
+            found = [scanned]
+        elif not found and question.awaiting and not question.text.startswith("/"):
+            found = [resolver(session=session).resolve(question.text)]  # a bare answer to "which occupation?"
+    return found
+
+
+def answer(question: Question, *, session: Session) -> Turn:
+    """The whole reply to an occupation question."""
+    turn = Turn(slots={"awaiting_occupation": None})
+    topic = question.topic
+    resolutions = _resolve_all(question, session=session)
+    ambiguous = next((r for r in resolutions if r.ambiguous), None)
+    slugs = [r.slug for r in resolutions if r.slug]
+    if ambiguous and not slugs:
+        options = [o for o in (get_occupation(s, session=session) for s in ambiguous.candidates) if o]
+        turn.respond("which", buttons=answers.occupation_buttons(options, TOPIC_INTENTS[topic]))
+        turn.slots["awaiting_occupation"] = topic
+        return turn
+    unknown = [m for m, r in zip(question.mentions, resolutions, strict=False) if not (r.found or r.ambiguous)]
+    if not slugs and unknown:
+        return _unknown(turn, unknown[0], resolutions[0], session=session)
+    if topic == "compare":
+        return _compare(turn, question, slugs, session=session)
+    slug = slugs[0] if slugs else None
+    if slug is None and topic == "similar":
+        slug = question.current
+    if slug is None:
+        return _no_occupation(turn, topic, question, session=session)
+    occupation = get_occupation(slug, session=session)
+    assert occupation is not None
+    return _about(turn, topic, occupation, question)
+
+
+def _about(turn: Turn, topic: str, occupation: Occupation, question: Question) -> Turn:
+    if topic == "route":
+        for text in answers.education_route(occupation):
+            turn.say(text)
+    elif topic == "politiattest":
+        for text in answers.politiattest(occupation):
+            turn.say(text)
+        turn.respond("politiattest_own_case")
+    elif topic == "similar":
+        for text in answers.similar(occupation):
+            turn.say(text)
+        turn.messages[-1].buttons = answers.occupation_buttons(list(occupation.related), "ask_occupation_info")
+        _remember(turn, occupation, question)
+        return turn
+    else:
+        for text in answers.occupation_info(occupation):
+            turn.say(text)
+    turn.respond(f"more_after_{topic}", slug=occupation.slug, title=occupation.title)
+    _remember(turn, occupation, question)
+    return turn
+
+
+def _remember(turn: Turn, occupation: Occupation, question: Question) -> None:
+    viewed = [s for s in question.viewed if s != occupation.slug] + [occupation.slug]
+    turn.slots.update(
+        occupation_slug=occupation.slug, occupations_viewed=viewed[-MAX_VIEWED:], compare_first=None
+    )
+
+
+def _compare(turn: Turn, question: Question, slugs: list[str], *, session: Session) -> Turn:
+    first = question.compare_first or (question.current if len(slugs) < 2 else None)
+    pair = ([first] if first else []) + [s for s in slugs if s != first]
+    if len(pair) < 2:
+        known = get_occupation(pair[0], session=session) if pair else None
+        turn.slots.update(awaiting_occupation="compare", compare_first=known.slug if known else None)
+        if known:
+            turn.respond("ask_compare_with", title=known.title)
+        else:
+            turn.respond("ask_compare_first")
+        return turn
+    one, two = (get_occupation(s, session=session) for s in pair[:2])
+    assert one is not None and two is not None
+    for text in answers.compare(one, two):
+        turn.say(text)
+    turn.respond(
+        "more_after_compare", slug=two.slug, title=two.title, first_slug=one.slug, first_title=one.title
+    )
+    _remember(turn, one, question)
+    _remember(turn, two, Question(question.intent, "", (), viewed=turn.slots["occupations_viewed"]))
+    return turn
+
+
+def _no_occupation(turn: Turn, topic: str, question: Question, *, session: Session) -> Turn:
+    current = get_occupation(question.current, session=session) if question.current else None
+    if topic == "politiattest":
+        turn.respond("politiattest_general")
+        turn.respond("politiattest_own_case")
+        if current:
+            turn.respond("offer_politiattest_for", slug=current.slug, title=current.title)
+        return turn
+    if topic == "route" and current:
+        return _about(turn, topic, current, question)
+    if topic == "route":
+        turn.respond("route_general")
+        turn.respond("praksiskandidat_general")
+    turn.respond("ask_occupation")
+    turn.slots["awaiting_occupation"] = topic
+    return turn
+
+
+def _unknown(turn: Turn, mention: str, resolution: Resolution, *, session: Session) -> Turn:
+    suggestions = [o for o in (get_occupation(s, session=session) for s in resolution.suggestions) if o]
+    turn.respond(
+        "unknown", buttons=answers.occupation_buttons(suggestions, "ask_occupation_info"), mention=mention.strip()[:40]
+    )
+    return turn
