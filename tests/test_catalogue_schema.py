@@ -78,3 +78,10 @@ def test_broken_yaml_is_reported(folder: Path):
 
     with pytest.raises(CatalogueError, match=r"elektro\.yml: not valid YAML"):
         read_catalogue(folder)
+
+
+def test_no_notes_to_ourselves_reach_the_user():
+    for slug, (_, entry) in read_catalogue(DATA_FOLDER).occupations.items():
+        texts = [entry.description, entry.prospects, entry.politiattest.basis, entry.politiattest.note or ""]
+        for text in texts:
+            assert "ikke sjekket" not in text and "TODO" not in text, slug
