@@ -87,3 +87,21 @@ def test_variants_strip_inflections_and_join_compounds():
     assert "elektriker" in variants("elektrikarar")
     assert "anleggsmaskinforer" in variants("anleggs maskin fører")
     assert "sykepleier" in variants("sjukepleiar")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [("hva gjør en astronaut?", "astronaut"), ("hvordan blir jeg youtuber", "youtuber"),
+     ("kva gjer ein tolk", "tolk"), ("how do I become a pilot", "pilot")],
+)
+def test_the_word_a_question_is_about_is_guessed(sentence: str, word: str):
+    from bot.catalogue.resolver import guess_mention
+
+    assert guess_mention(sentence) == word
+
+
+@pytest.mark.parametrize("sentence", ["hva kan jeg bli", "hvordan blir jeg det", "hei"])
+def test_no_guess_without_a_named_thing(sentence: str):
+    from bot.catalogue.resolver import guess_mention
+
+    assert guess_mention(sentence) is None

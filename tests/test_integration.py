@@ -168,15 +168,32 @@ def test_malformed_requests_get_a_clean_400(veivalg: Running, body: bytes):
 
 
 def test_terminal_chat_selects_buttons_by_number(veivalg: Running):
-    typed = iter(["7", "/avslutt"])  # 7) Yrker og utdanning
+    typed = iter(["7", "rorleggar", "1", "/avslutt"])  # 7) Yrker og utdanning, then 1) Veien dit
     shown: list[str] = []
 
     code = chat(veivalg.url, read=lambda prompt: next(typed), write=shown.append, sender="terminal-test")
 
     assert code == 0
     assert any("1) En overgang som kommer" in line for line in shown)
-    assert any("lærer fortsatt om yrker og utdanning" in line for line in shown)
+    assert any("Hvilket yrke lurer du på?" in line for line in shown)
+    assert any("En rørlegger" in line for line in shown)
+    assert any("Veien til rørlegger:" in line for line in shown)
     assert shown[-1] == "Ha det bra!"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("hva gjør en snekker", "En tømrer bygger"),
+        ("hvordan blir jeg elektrikar", "Veien til elektriker:"),
+        ("kan jeg bli vekter med dom", "Vaktvirksomhetsloven § 8"),
+        ("hva gjør en astronaut", "Jeg finner ikke «astronaut»"),
+    ],
+)
+def test_occupation_questions_are_answered_from_the_catalogue(veivalg: Running, question: str, expected: str):
+    texts = veivalg.texts(f"occupation-{abs(hash(question))}", question)
+
+    assert any(expected in text for text in texts), texts
 
 
 def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Running):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.catalogue import answers
 from bot.catalogue.models import Occupation
 from bot.catalogue.queries import get_occupation
-from bot.catalogue.resolver import Resolution
+from bot.catalogue.resolver import Resolution, guess_mention
 from bot.catalogue.service import resolver
 
 TOPIC_INTENTS = {
@@ -68,22 +68,29 @@ class Question:
         return self.awaiting or "info"
 
 
-def _resolve_all(question: Question, *, session: Session) -> list[Resolution]:
-    found = [resolver(session=session).resolve(mention) for mention in question.mentions if mention.strip()]
-    if not any(r.found or r.ambiguous for r in found):
-        scanned = resolver(session=session).find_in_text(question.text)
-        if scanned.found or scanned.ambiguous:
-            found = [scanned]
-        elif not found and question.awaiting and not question.text.startswith("/"):
-            found = [resolver(session=session).resolve(question.text)]  # a bare answer to "which occupation?"
-    return found
+def _mentions_and_resolutions(question: Question, *, session: Session) -> tuple[list[str], list[Resolution]]:
+    """What the user named, and what each name resolves to."""
+    index = resolver(session=session)
+    mentions = [m for m in question.mentions if m.strip()]
+    found = [index.resolve(mention) for mention in mentions]
+    if any(r.found or r.ambiguous for r in found) or question.text.startswith("/"):
+        return mentions, found
+    scanned = index.find_in_text(question.text)
+    if scanned.found or scanned.ambiguous:
+        return [question.text], [scanned]
+    if mentions:
+        return mentions, found
+    guess = guess_mention(question.text) or (question.text.strip() if question.awaiting else None)
+    if guess:  # a name the catalogue may not know: "hva gjør en astronaut", or a bare answer
+        return [guess], [index.resolve(guess)]
+    return [], []
 
 
 def answer(question: Question, *, session: Session) -> Turn:
     """The whole reply to an occupation question."""
     turn = Turn(slots={"awaiting_occupation": None})
     topic = question.topic
-    resolutions = _resolve_all(question, session=session)
+    mentions, resolutions = _mentions_and_resolutions(question, session=session)
     ambiguous = next((r for r in resolutions if r.ambiguous), None)
     slugs = [r.slug for r in resolutions if r.slug]
     if ambiguous and not slugs:
@@ -91,7 +98,7 @@ def answer(question: Question, *, session: Session) -> Turn:
         turn.respond("which", buttons=answers.occupation_buttons(options, TOPIC_INTENTS[topic]))
         turn.slots["awaiting_occupation"] = topic
         return turn
-    unknown = [m for m, r in zip(question.mentions, resolutions, strict=False) if not (r.found or r.ambiguous)]
+    unknown = [m for m, r in zip(mentions, resolutions, strict=False) if not (r.found or r.ambiguous)]
     if not slugs and unknown:
         return _unknown(turn, unknown[0], resolutions[0], session=session)
     if topic == "compare":

@@ -248,6 +248,21 @@ class Resolver:
         return best
 
 
+_OBJECT = re.compile(
+    r"\b(?:gjor|gjer|driver|jobber|jobbar|er|om|bli|blir|verte|som|til|a|an|the|become|becoming)"
+    r"\s+(?:jeg\s+|eg\s+|ae\s+|e\s+|du\s+|man\s+|i\s+)?(?:en\s+|ei\s+|et\s+|ein\s+|eit\s+|a\s+|an\s+)?"
+    r"([a-z][a-z-]{2,})\s*$"
+)
+
+
+def guess_mention(text: str) -> str | None:
+    """The word a question is about when it names no known occupation: 'hva gjør en astronaut' -> 'astronaut'."""
+    match = _OBJECT.search(fold(text))
+    if not match or match.group(1) in _STOPWORDS:
+        return None
+    return match.group(1)
+
+
 def _rank(resolution: Resolution) -> tuple[float, bool]:
     """A sure single answer beats a choice between several at the same score."""
     return (resolution.score, resolution.found)
