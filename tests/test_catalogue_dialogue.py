@@ -143,3 +143,10 @@ def test_ten_questions_about_ten_occupations_find_the_right_one(catalogue_db, qu
     _, _, slots = ask("ask_occupation_info", question)
 
     assert slots.get("occupation_slug") == slug
+
+
+def test_a_bare_name_answers_the_waiting_question_whatever_the_nlu_thought(catalogue_db):
+    texts, _, slots = ask("compare_occupations", "rorleggar", ("rorleggar",), awaiting="info")
+
+    assert texts[0].startswith("En rørlegger")
+    assert slots["occupation_slug"] == "rorlegger"

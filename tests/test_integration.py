@@ -196,6 +196,17 @@ def test_occupation_questions_are_answered_from_the_catalogue(veivalg: Running, 
     assert any(expected in text for text in texts), texts
 
 
+def test_the_interest_test_end_to_end_with_typed_numbers(veivalg: Running):
+    texts = veivalg.texts("interest-user", "hvilke jobber passer for meg")
+    assert texts[1] == "Setning 1 av 12."
+
+    for number in range(12):
+        texts = veivalg.texts("interest-user", "1" if number % 2 == 0 else "3")  # 1) Passer godt, 3) Passer ikke
+
+    assert texts[0].startswith("Du liker best å")
+    assert "for deg som liker å" in texts[1]
+
+
 def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Running):
     pid = int((veivalg.log_dir / "actions.pid").read_text())
     os.kill(pid, signal.SIGKILL)

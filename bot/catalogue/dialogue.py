@@ -62,10 +62,15 @@ class Question:
     viewed: Sequence[str] = ()
 
     @property
+    def is_bare_answer(self) -> bool:
+        """A few typed words right after the bot asked which occupation: an answer, not a new question."""
+        return bool(self.awaiting) and not self.text.startswith("/") and len(self.text.split()) <= 3
+
+    @property
     def topic(self) -> str:
-        if self.intent in INTENT_TOPICS:
-            return INTENT_TOPICS[self.intent]
-        return self.awaiting or "info"
+        if self.awaiting and (self.is_bare_answer or self.intent not in INTENT_TOPICS):
+            return self.awaiting
+        return INTENT_TOPICS.get(self.intent, "info")
 
 
 def _mentions_and_resolutions(question: Question, *, session: Session) -> tuple[list[str], list[Resolution]]:

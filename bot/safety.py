@@ -1,0 +1,35 @@
+"""The safety net: words of self-harm, suicide or threats, caught whatever the NLU model predicts."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.catalogue.resolver import fold
+
+PATTERNS_FILE = Path(__file__).resolve().parents[1] / "data" / "safety" / "patterns.yml"
+CRISIS_INTENT = "express_crisis"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    data = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
+    return [re.compile(p) for p in data["crisis"]], [re.compile(p) for p in data["not_crisis"]]
+
+
+def is_crisis(text: str | None) -> bool:
+    """True when the message speaks of self-harm, suicide or hurting someone."""
+    if not text or text.startswith("/"):
+        return False
+    folded = fold(text)
+    crisis, harmless = _patterns()
+    if not any(p.search(folded) for p in crisis):
+        return False
+    # A harmless phrase only clears the message when nothing else in it is a crisis phrase.
+    cleaned = folded
+    for pattern in harmless:
+        cleaned = pattern.sub(" ", cleaned)
+    return any(p.search(cleaned) for p in crisis)

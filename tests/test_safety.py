@@ -1,0 +1,66 @@
+"""The safety net catches every crisis phrasing written for this project, and leaves ordinary sentences alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.safety import is_crisis
+from bot.safety_net import SAFETY_NET_KEY, SafetyNet
+
+PHRASES: dict[str, Any] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "crisis_phrases.yml").read_text(encoding="utf-8")
+)
+
+
+def test_the_lists_are_large_enough():
+    assert len(PHRASES["crisis"]) >= 60 and len(PHRASES["ordinary"]) >= 60
+
+
+@pytest.mark.parametrize("text", PHRASES["crisis"])
+def test_every_crisis_phrasing_is_caught(text: str):
+    assert is_crisis(text)
+
+
+@pytest.mark.parametrize("text", PHRASES["ordinary"])
+def test_ordinary_sentences_with_hard_words_are_not_flagged(text: str):
+    assert not is_crisis(text)
+
+
+@pytest.mark.parametrize("text", ["/express_crisis", "/ask_help", "", None])
+def test_button_payloads_and_empty_messages_are_left_to_the_model(text):
+    assert not is_crisis(text)
+
+
+def test_the_component_overrides_whatever_the_model_predicted():
+    message = Message({TEXT: "orker ikke mer, vil ta livet mitt"})
+    message.set(INTENT, {"name": "ask_help", "confidence": 0.93})
+    message.set(INTENT_RANKING_KEY, [{"name": "ask_help", "confidence": 0.93}])
+    ordinary = Message({TEXT: "hva gjør en tømrer"})
+    ordinary.set(INTENT, {"name": "ask_occupation_info", "confidence": 0.97})
+
+    SafetyNet().process([message, ordinary])
+
+    assert message.get(INTENT) == {"name": "express_crisis", "confidence": 1.0}
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "express_crisis"
+    assert message.get(SAFETY_NET_KEY) == {"matched": True, "model_intent": "ask_help"}
+    assert ordinary.get(INTENT)["name"] == "ask_occupation_info"
+    assert ordinary.get(SAFETY_NET_KEY) is None
+
+
+def _nlu_examples() -> list[tuple[str, str]]:
+    from bot.fallback_tuning import load_examples
+
+    root = Path(__file__).parents[1]
+    return load_examples(sorted((root / "data" / "nlu").glob("*.yml")) + sorted((root / "tests" / "nlu").glob("*.yml")))
+
+
+def test_the_net_agrees_with_every_labelled_nlu_example():
+    wrong = [(text, intent) for text, intent in _nlu_examples() if is_crisis(text) != (intent == "express_crisis")]
+
+    assert wrong == []
