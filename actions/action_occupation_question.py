@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from bot.catalogue import answers
+from actions.catalogue_action import CatalogueAction
 from bot.catalogue.dialogue import Question, answer
-from bot.db import session_factory
-
-logger = logging.getLogger(__name__)
 
 
 def question_from(tracker: Tracker) -> Question:
@@ -32,23 +28,17 @@ def question_from(tracker: Tracker) -> Question:
     )
 
 
-class ActionOccupationQuestion(Action):
+class ActionOccupationQuestion(CatalogueAction):
     """Find the occupation the user means and answer from the catalogue."""
 
     def name(self) -> str:
         return "action_occupation_question"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        try:
-            with session_factory().begin() as session:
-                turn = answer(question_from(tracker), session=session)
-        except SQLAlchemyError:
-            logger.exception("The catalogue could not be read")
-            text, buttons = answers.message("catalogue_unavailable")
-            dispatcher.utter_message(text=text, buttons=buttons)
-            return [SlotSet("awaiting_occupation", None)]
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, *, session: Session) -> list[dict[str, Any]]:
+        turn = answer(question_from(tracker), session=session)
         for message in turn.messages:
             dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
         return [SlotSet(name, value) for name, value in turn.slots.items()]
+
+    def events_when_unavailable(self, tracker: Tracker) -> list[dict[str, Any]]:
+        return [SlotSet("awaiting_occupation", None)]

@@ -29,7 +29,9 @@ def render(messages: list[dict[str, Any]], width: int) -> list[str]:
     lines: list[str] = []
     for message in messages:
         if message.get("text"):
-            lines.extend(textwrap.wrap(f"Veivalg: {message['text']}", width, subsequent_indent="  "))
+            for number, paragraph in enumerate(str(message["text"]).split("\n")):
+                first = "Veivalg: " if number == 0 else "  "
+                lines.extend(textwrap.wrap(first + paragraph, width, subsequent_indent="  ") or [""])
         lines.extend(f"   {line}" for line in numbered(message.get("buttons") or []))
     return lines
 

@@ -32,6 +32,13 @@ def years(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") + " år"
 
 
+def in_sentence(step: str) -> str:
+    """A step that continues a sentence: 'Jobb i en bedrift' -> 'jobb i en bedrift'; 'Vg1 …' stays."""
+    if re.match(r"(Vg\d|[A-ZÆØÅ]{2})", step):
+        return step
+    return step[:1].lower() + step[1:]
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of a text."""
     return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
@@ -48,7 +55,7 @@ def environment() -> Environment:
         autoescape=False,
         keep_trailing_newline=False,
     )
-    env.filters.update(noun=noun, years=years, first_sentence=first_sentence)
+    env.filters.update(noun=noun, years=years, first_sentence=first_sentence, in_sentence=in_sentence)
     return env
 
 

@@ -78,7 +78,7 @@ def profile(answers: Sequence[str | None]) -> dict[str, float]:
     points = dict.fromkeys(CODES, 0.0)
     for statement, answer in zip(test_data()["statements"], answers, strict=False):
         if answer not in (None, "skip"):
-            points[statement["code"]] += float(answer)  # type: ignore[arg-type]
+            points[statement["code"]] += float(answer)
     return points
 
 
@@ -97,7 +97,8 @@ def suggest(answers: Sequence[str | None], *, session: Session, limit: int = 5) 
         score = sum(points[c] * w for c, w in zip(codes, POSITION_WEIGHT, strict=False))
         best_code = max(codes, key=lambda c: points[c])
         no_attest = occupation.politiattest_level == "none"
-        scored.append((score, no_attest, occupation.title, Suggestion(occupation.slug, occupation.title, best_code, score)))
+        suggestion = Suggestion(occupation.slug, occupation.title, best_code, score)
+        scored.append((score, no_attest, occupation.title, suggestion))
     scored.sort(key=lambda item: (-item[0], not item[1], item[2]))
     return [item[3] for item in scored[:limit] if item[0] > 0]
 
