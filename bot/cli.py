@@ -16,9 +16,7 @@ from bot.settings import Settings, SettingsError, get_settings
 def _prepare_spacy(settings: Settings) -> int:
     from bot.spacy_model import prepare_pipeline
 
-    prepared = prepare_pipeline(settings.spacy_model_dir)
-    kind = "tom norsk pipeline (ingen modell installert)" if prepared.is_blank else prepared.source
-    print(f"[veivalg] spaCy: {kind} i {prepared.path}")
+    prepare_pipeline(settings.spacy_model_dir)  # says once in the log which pipeline is used
     return 0
 
 
