@@ -100,12 +100,37 @@ def test_greeting_in_norwegian_with_settings_from_the_action_server(veivalg: Run
     texts = veivalg.texts("x", "hei")
 
     assert "Jeg er en chatbot, ikke et menneske" in texts[0]
-    assert "lagres i 45 dager" in texts[1]  # retention_days set by action_session_start
-    assert texts[2].startswith("Hva vil du snakke om?")
+    assert "samtalen i 45 dager" in texts[1]  # retention_days set by action_session_start
+    assert texts[2] == "Vil du at jeg tar vare på samtalen, så veilederen din kan se den?"
+
+
+def stored_events(veivalg: Running, sender: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(veivalg.log_dir.parent / "tracker.db") as connection:
+        return int(connection.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()[0])
+
+
+def test_a_declined_conversation_leaves_nothing_in_the_database(veivalg: Running):
+    veivalg.texts("declines", "hei")
+    texts = veivalg.texts("declines", "2")  # 2) Nei, ikke lagre noe
+    assert texts[0].startswith("Greit. Ingenting av det du skriver, blir lagret.")
+    veivalg.texts("declines", "hva gjør en tømrer")
+
+    assert stored_events(veivalg, "declines") == 0
+
+
+def test_a_consented_conversation_is_kept(veivalg: Running):
+    veivalg.texts("agrees", "hei")
+    texts = veivalg.texts("agrees", "1")  # 1) Ja, ta vare på den
+    assert texts[0].startswith("Takk. Samtalen tas vare på")
+
+    assert stored_events(veivalg, "agrees") > 5
 
 
 def test_a_typed_number_picks_the_button(veivalg: Running):
     veivalg.texts("number-user", "hei")
+    veivalg.texts("number-user", "2")  # 2) Nei, ikke lagre noe: then the menu
 
     texts = veivalg.texts("number-user", "8")  # 8) Snakk med en veileder
 
@@ -168,7 +193,7 @@ def test_malformed_requests_get_a_clean_400(veivalg: Running, body: bytes):
 
 
 def test_terminal_chat_selects_buttons_by_number(veivalg: Running):
-    typed = iter(["7", "rorleggar", "1", "/avslutt"])  # 7) Yrker og utdanning, then 1) Veien dit
+    typed = iter(["1", "7", "rorleggar", "1", "/avslutt"])  # consent yes, 7) Yrker og utdanning, 1) Veien dit
     shown: list[str] = []
 
     code = chat(veivalg.url, read=lambda prompt: next(typed), write=shown.append, sender="terminal-test")
@@ -218,7 +243,7 @@ def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Runni
     while not veivalg.actions_ready() or (veivalg.log_dir / "actions.pid").read_text() == str(pid):
         assert time.monotonic() < deadline, "the action server was not restarted"
         time.sleep(1)
-    assert "lagres i 45 dager" in veivalg.texts("after-restart", "hei")[1]
+    assert "samtalen i 45 dager" in veivalg.texts("after-restart", "hei")[1]
 
 
 def test_ctrl_c_stops_everything_cleanly(veivalg: Running):

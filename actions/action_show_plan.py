@@ -1,0 +1,27 @@
+"""Show «min plan»: what the user said in each knapp, occupations looked at, next steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.catalogue_action import CatalogueAction
+from bot import knapper
+from bot.plan import plan_messages
+
+
+class ActionShowPlan(CatalogueAction):
+    """The plan as plain text in the chat, then what to do next."""
+
+    def name(self) -> str:
+        return "action_show_plan"
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, *, session: Session) -> list[dict[str, Any]]:
+        for message in plan_messages(tracker.current_slot_values(), session=session):
+            dispatcher.utter_message(text=message)
+        after = knapper.texts()["after_knapp"]
+        dispatcher.utter_message(text=after["text"], buttons=[dict(b) for b in after["buttons"][1:]])
+        return []

@@ -1,0 +1,67 @@
+"""«Min plan»: the user's own words from each knapp, occupations looked at and interests, as messages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.orm import Session
+
+from bot import knapper
+from bot.catalogue import interests
+from bot.catalogue.answers import MAX_MESSAGE, split_long
+from bot.catalogue.queries import titles
+
+TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "knapper" / "plan.txt.j2"
+KNAPP_ORDER = ("transition", *(k for k in knapper.KNAPP_INTENTS.values() if k != "transition"))
+
+
+def _labelled(question: str, answer: str) -> str:
+    label = knapper.texts()["plan_labels"].get(question)
+    return f"{label}: {answer}" if label else answer
+
+
+def _section(key: str, answers: Mapping[str, Any]) -> dict[str, Any]:
+    questions = [q["key"] for q in knapper.knapp(key)["questions"]]
+    return {
+        "title": knapper.knapp(key)["title"],
+        "answers": [_labelled(q, answers[q]) for q in questions if answers.get(q)],
+        "take_with_you": answers.get("take_with_you"),
+        "next_step": answers.get("next_step"),
+    }
+
+
+def plan_context(slots: Mapping[str, Any], *, session: Session) -> dict[str, Any]:
+    """What goes into the plan, from the conversation's slots."""
+    stored = slots.get("knapp_answers") or {}
+    names = titles(session=session)
+    likes = interests.test_data()["likes"]
+    return {
+        "texts": knapper.texts(),
+        "knapper": [_section(k, stored[k]) for k in KNAPP_ORDER if any((stored.get(k) or {}).values())],
+        "earlier": [_section(e["knapp"], e) for e in stored.get("earlier", []) if e.get("knapp") in KNAPP_ORDER],
+        "occupations": [names[s] for s in slots.get("occupations_viewed") or [] if s in names],
+        "interests": [likes[c] for c in (slots.get("interest_profile") or "") if c in likes],
+    }
+
+
+def plan_messages(slots: Mapping[str, Any], *, session: Session) -> list[str]:
+    """The plan as chat messages of at most 300 characters, lines kept whole where they fit."""
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE.parent)), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    text = env.get_template(TEMPLATE.name).render(**plan_context(slots, session=session))
+    messages: list[str] = []
+    current = ""
+    for line in (line.strip() for line in text.splitlines()):
+        if not line:
+            continue
+        for piece in split_long(line):
+            if current and len(current) + 1 + len(piece) > MAX_MESSAGE:
+                messages.append(current)
+                current = ""
+            current = f"{current}\n{piece}" if current else piece
+    if current:
+        messages.append(current)
+    return messages

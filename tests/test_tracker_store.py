@@ -1,0 +1,90 @@
+"""Consent is enforced where conversations are stored: without a yes, nothing reaches the database."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import tracker_store
+from bot.tracker_store import CONSENT_SLOT, ConsentTrackerStore
+
+DOMAIN = Domain.from_path(str(Path(__file__).parents[1] / "domain.yml"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ConsentTrackerStore:
+    return ConsentTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'tracker.db'}")
+
+
+def stored_rows(store: ConsentTrackerStore, sender: str) -> int:
+    path = store.engine.url.database
+    with sqlite3.connect(path) as connection:
+        return int(connection.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()[0])
+
+
+def conversation(sender: str, consent: bool | None) -> DialogueStateTracker:
+    tracker = DialogueStateTracker.from_events(sender, [UserUttered("jeg heter Ola og vil bli tømrer")], DOMAIN.slots)
+    if consent is not None:
+        tracker.update(SlotSet(CONSENT_SLOT, consent))
+    return tracker
+
+
+async def test_the_memory_copy_uses_the_domain_rasa_sets_after_loading_the_model(tmp_path):
+    store = ConsentTrackerStore(domain=None, host=f"sqlite:///{tmp_path / 'late.db'}")
+    store.domain = DOMAIN
+    tracker = conversation("late", None)
+    tracker.update(SlotSet("retention_days", 45))
+    await store.save(tracker)
+
+    assert (await store.retrieve("late")).get_slot("retention_days") == 45
+
+
+async def test_without_an_answer_nothing_is_stored_but_the_dialogue_works(store):
+    await store.save(conversation("a", None))
+
+    assert stored_rows(store, "a") == 0
+    kept = await store.retrieve("a")
+    assert kept is not None and kept.latest_message.text == "jeg heter Ola og vil bli tømrer"
+
+
+async def test_declining_stores_nothing(store):
+    await store.save(conversation("b", False))
+
+    assert stored_rows(store, "b") == 0
+
+
+async def test_consent_stores_the_whole_conversation(store):
+    tracker = conversation("c", None)
+    await store.save(tracker)
+    tracker.update(SlotSet(CONSENT_SLOT, True))
+    await store.save(tracker)
+
+    assert stored_rows(store, "c") == 2
+    assert "c" not in store.memory.store
+    assert (await store.retrieve("c")).get_slot(CONSENT_SLOT) is True
+
+
+async def test_withdrawing_consent_deletes_what_was_stored(store):
+    tracker = conversation("d", True)
+    await store.save(tracker)
+    assert stored_rows(store, "d") == 2
+
+    tracker.update(SlotSet(CONSENT_SLOT, False))
+    await store.save(tracker)
+
+    assert stored_rows(store, "d") == 0
+    assert (await store.retrieve("d")).get_slot(CONSENT_SLOT) is False
+
+
+async def test_memory_copies_are_dropped_after_hours_without_a_message(store, monkeypatch):
+    await store.save(conversation("e", None))
+    monkeypatch.setattr(tracker_store, "MEMORY_SECONDS", -1)
+
+    await store.save(conversation("f", None))
+
+    assert "e" not in store.memory.store
