@@ -41,7 +41,8 @@ async def test_the_memory_copy_uses_the_domain_rasa_sets_after_loading_the_model
     tracker.update(SlotSet("retention_days", 45))
     await store.save(tracker)
 
-    assert (await store.retrieve("late")).get_slot("retention_days") == 45
+    kept = await store.retrieve("late")
+    assert kept is not None and kept.get_slot("retention_days") == 45
 
 
 async def test_without_an_answer_nothing_is_stored_but_the_dialogue_works(store):
