@@ -8,6 +8,7 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.runtime_env import QUIET_ENVIRONMENT
 from bot.settings import Settings, SettingsError, get_settings
@@ -141,6 +142,34 @@ def cmd_tune_fallback(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a user's «min plan», as text or as a printable HTML page (stored conversations only)."""
+    import asyncio
+    from datetime import date
+
+    from rasa.shared.core.domain import Domain
+
+    from bot.db import session_factory
+    from bot.plan import plan_html, plan_messages
+    from bot.tracker_store import ConsentTrackerStore
+
+    store = ConsentTrackerStore(
+        domain=Domain.from_path(str(settings.home / "domain.yml")), host=settings.tracker_store_url
+    )
+    tracker = asyncio.run(store.retrieve_full_tracker(args.sender_id))
+    if tracker is None or not tracker.events:
+        print(f"[veivalg] fant ingen lagret samtale med id {args.sender_id}", file=sys.stderr)
+        return 1
+    with session_factory().begin() as session:
+        messages = plan_messages(tracker.current_slot_values(), session=session)
+    if args.html:
+        Path(args.html).write_text(plan_html(messages, date.today().strftime("%d.%m.%Y")), encoding="utf-8")
+        print(f"[veivalg] utskriftsvennlig plan skrevet til {args.html}")
+    else:
+        print("\n\n".join(messages))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="veivalg", description="Veivalg: karriereveiledning som chatbot.")
@@ -166,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     resolve = catalogue_commands.add_parser("resolve", help="finn yrket i det en bruker skriver")
     resolve.add_argument("mention")
     resolve.set_defaults(func=cmd_catalogue_show)
+    plan = commands.add_parser("plan", help="vis «min plan» for en lagret samtale")
+    plan.add_argument("sender_id")
+    plan.add_argument("--html", metavar="FIL", help="skriv en utskriftsvennlig side")
+    plan.set_defaults(func=cmd_plan)
     db = commands.add_parser("db", help="databaser")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="KOMMANDO")
     db_commands.add_parser("init", help="lag databasene og tabellene").set_defaults(func=cmd_db_init)

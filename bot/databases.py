@@ -28,5 +28,11 @@ def init_tracker_store(url: str) -> None:
 
 def init_databases(settings: Settings) -> list[str]:
     """Build every database; return one line per database for the console."""
+    from bot.db import create_tables
+
     init_tracker_store(settings.tracker_store_url)
-    return [f"samtaledatabase klar: {make_url(settings.tracker_store_url).render_as_string()}"]
+    create_tables(settings.database_url)
+    return [
+        f"samtaledatabase klar: {make_url(settings.tracker_store_url).render_as_string()}",
+        f"Veivalg-database klar: {make_url(settings.database_url).render_as_string()}",
+    ]

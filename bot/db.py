@@ -47,6 +47,7 @@ def session_factory(url: str | None = None) -> sessionmaker:
 
 def create_tables(url: str | None = None) -> None:
     """Create every table Veivalg owns (the tracker store's tables are Rasa's)."""
-    import bot.catalogue.models  # noqa: F401  (registers the tables)
+    import bot.catalogue.models
+    import bot.quality  # noqa: F401
 
     Base.metadata.create_all(engine_for(url or get_settings().database_url))

@@ -65,3 +65,14 @@ def plan_messages(slots: Mapping[str, Any], *, session: Session) -> list[str]:
     if current:
         messages.append(current)
     return messages
+
+
+def plan_html(messages: list[str], date: str) -> str:
+    """A printable page of the plan, in large, plain type."""
+    from jinja2 import select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE.parent)), autoescape=select_autoescape(["html"]),
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    return env.get_template("plan.html.j2").render(messages=messages, date=date)

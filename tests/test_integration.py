@@ -67,8 +67,10 @@ def veivalg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
             "VEIVALG_LOG_DIR": str(tmp / "log"),
             "VEIVALG_RETENTION_DAYS": "45",
             "VEIVALG_SECRET_KEY": "integration-" + "s" * 40,
+            "VEIVALG_DATABASE_URL": f"sqlite:///{tmp / 'veivalg.db'}",
         }
     )
+    subprocess.run([sys.executable, "-m", "bot.cli", "catalogue", "load"], cwd=PROJECT_ROOT, env=env, check=True)
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run"], cwd=PROJECT_ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -230,6 +232,19 @@ def test_the_interest_test_end_to_end_with_typed_numbers(veivalg: Running):
 
     assert texts[0].startswith("Du liker best å")
     assert "for deg som liker å" in texts[1]
+
+
+def test_goodbye_asks_for_a_rating_and_stores_it(veivalg: Running):
+    import sqlite3
+
+    assert veivalg.texts("rater", "ha det")[0] == "Var dette nyttig?"
+    assert veivalg.texts("rater", "5")[0].startswith("Vil du skrive noen ord")
+    texts = veivalg.texts("rater", "1")  # 1) Nei takk
+
+    assert texts == ["Takk for svaret. Det hjelper oss å gjøre Veivalg bedre.",
+                     "Takk for praten! Lykke til videre. Du kan komme tilbake når du vil."]
+    with sqlite3.connect(veivalg.log_dir.parent / "veivalg.db") as connection:
+        assert connection.execute("select rating, comment from quality_ratings").fetchall() == [(5, None)]
 
 
 def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Running):

@@ -1,0 +1,44 @@
+"""Store the rating as a quality figure; the comment only when the user agreed to storing."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.validate_rating_form import NO_COMMENT
+from bot import knapper
+from bot.db import session_factory
+from bot.quality import record_rating
+from bot.tracker_store import CONSENT_SLOT
+
+logger = logging.getLogger(__name__)
+
+
+class ActionStoreRating(Action):
+    """Thank the user; a failure to store is logged, never shown as an error to the user."""
+
+    def name(self) -> str:
+        return "action_store_rating"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        rating = int(tracker.get_slot("rating") or 0)
+        if rating:
+            comment = tracker.get_slot("rating_comment")
+            covered = [k for k, v in (tracker.get_slot("knapp_answers") or {}).items() if k != "earlier" and v]
+            try:
+                with session_factory().begin() as session:
+                    record_rating(
+                        rating, None if comment == NO_COMMENT else comment,
+                        tracker.get_slot(CONSENT_SLOT) is True, covered, session=session,
+                    )
+            except SQLAlchemyError:
+                logger.exception("Could not store a rating")
+            dispatcher.utter_message(text=knapper.texts()["rating_thanks"])
+        return [SlotSet("rating", None), SlotSet("rating_comment", None)]
