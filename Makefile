@@ -77,7 +77,11 @@ test: setup lint typecheck validate pytest story-test
 clean:
 	rm -rf models results var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: bench tune-fallback
+.PHONY: bench tune-fallback nlu-report
+nlu-report: setup
+	@echo "[veivalg] språkforståelse på testsettet (results/nlu)"
+	@$(BIN)/veivalg nlu report
+
 bench: setup
 	@echo "[veivalg] benchmark: yrkessøk, trening, minne og svartid (skrives til bench/results.md)"
 	@$(BIN)/python bench/resolver.py

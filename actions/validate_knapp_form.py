@@ -39,9 +39,15 @@ class ValidateKnappForm(FormValidationAction):
 
         if text.startswith("/") and intent in knapper.KNAPP_INTENTS:  # a knapp button: switch
             new_key = knapper.KNAPP_INTENTS[intent]
-            dispatcher.utter_message(text=knapper.knapp(new_key)["explanation"])
+            if new_key != key:
+                dispatcher.utter_message(text=knapper.knapp(new_key)["explanation"])
             return {"knapp_answer": None, "current_knapp": new_key, "knapp_dont_know": False}
-        if intent in INTENT_TOPICS and confidence >= SIDE_QUESTION_CONFIDENCE and self._has_occupation(tracker):
+        if (
+            intent in INTENT_TOPICS
+            and confidence >= SIDE_QUESTION_CONFIDENCE
+            and self._has_occupation(tracker)
+            and (text.startswith("/") or knapper.is_question(text))
+        ):
             return self._side_question(dispatcher, tracker)
         if intent == "request_summary" and confidence >= SIDE_QUESTION_CONFIDENCE:
             with session_factory().begin() as session:

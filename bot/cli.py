@@ -170,6 +170,18 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_nlu_report(args: argparse.Namespace, settings: Settings) -> int:
+    """Evaluate the NLU on the held-out files; fail below the macro-F1 gate or on a missed crisis."""
+    from bot.nlu_report import MIN_MACRO_F1, run
+
+    report = run(settings)
+    print(
+        f"[veivalg] språkforståelse på testsettet: macro-F1 {report.macro_f1:.3f} (krav {MIN_MACRO_F1:.2f}), "
+        f"krisemeldinger som ble bommet på: {len(report.crisis_missed)}. Rapport: results/nlu/summary.md"
+    )
+    return 0 if report.passes() else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="veivalg", description="Veivalg: karriereveiledning som chatbot.")
@@ -199,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("sender_id")
     plan.add_argument("--html", metavar="FIL", help="skriv en utskriftsvennlig side")
     plan.set_defaults(func=cmd_plan)
+    nlu_commands.add_parser("report", help="mål språkforståelsen på testsettet").set_defaults(func=cmd_nlu_report)
     db = commands.add_parser("db", help="databaser")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="KOMMANDO")
     db_commands.add_parser("init", help="lag databasene og tabellene").set_defaults(func=cmd_db_init)

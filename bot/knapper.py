@@ -51,9 +51,22 @@ def question(key: str, step: int, easier: bool = False) -> str:
     data = knapp(key)
     name = steps(key)[step]
     if name in CLOSING_KEYS:
-        return str(data[name])
+        return str(texts()[f"{name}_easier"] if easier else data[name])
     entry = data["questions"][step]
     return str(entry["easier"] if easier else entry["text"])
+
+
+_QUESTION_START = re.compile(
+    r"^(hva|hvordan|hvem|hvor|hvilke|hvilken|hvorfor|kan|kva|korleis|kven|kor|ka|kåss|åssen|er|har|må|trenger|"
+    r"what|how|who|can|is|do)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    """A question to the bot, as opposed to an answer: ends with '?' or starts with a question word."""
+    cleaned = text.strip()
+    return cleaned.endswith("?") or bool(_QUESTION_START.match(cleaned))
 
 
 def buttons(key: str, step: int) -> list[dict[str, str]]:

@@ -15,9 +15,22 @@ CRISIS_INTENT = "express_crisis"
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+def _data() -> dict[str, list[re.Pattern[str]]]:
     data = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
-    return [re.compile(p) for p in data["crisis"]], [re.compile(p) for p in data["not_crisis"]]
+    return {key: [re.compile(p) for p in data[key]] for key in ("crisis", "not_crisis", "risk_words")}
+
+
+def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    data = _data()
+    return data["crisis"], data["not_crisis"]
+
+
+def has_risk_words(text: str | None) -> bool:
+    """True when the message has any word that a crisis message could have."""
+    if not text:
+        return False
+    folded = fold(text)
+    return any(p.search(folded) for p in _data()["risk_words"])
 
 
 def is_crisis(text: str | None) -> bool:

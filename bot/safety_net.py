@@ -11,7 +11,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import CRISIS_INTENT, is_crisis
+from bot.safety import CRISIS_INTENT, has_risk_words, is_crisis
 
 SAFETY_NET_KEY = "safety_net"
 
@@ -32,7 +32,9 @@ class SafetyNet(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if not is_crisis(message.get(TEXT)):
+            text = message.get(TEXT)
+            if not is_crisis(text):
+                self._set_aside_unfounded_crisis(message, text)
                 continue
             predicted = message.get(INTENT) or {}
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
@@ -41,3 +43,16 @@ class SafetyNet(GraphComponent):
             message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)
             message.set(SAFETY_NET_KEY, {"matched": True, "model_intent": predicted.get("name")}, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _set_aside_unfounded_crisis(message: Message, text: str | None) -> None:
+        """The model says crisis, but nothing in the words could be one: use its next best intent."""
+        predicted = message.get(INTENT) or {}
+        if predicted.get("name") != CRISIS_INTENT or not text or text.startswith("/") or has_risk_words(text):
+            return
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
+        if not ranking:
+            return
+        message.set(INTENT, ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        message.set(SAFETY_NET_KEY, {"matched": False, "set_aside": CRISIS_INTENT}, add_to_output=True)

@@ -93,3 +93,24 @@ async def test_coming_back_to_a_knapp_continues_where_the_user_left(dispatcher, 
 
     assert dispatcher.messages[0]["text"] == "Vi fortsetter der du slapp."
     assert {"event": "slot", "timestamp": None, "name": "current_knapp", "value": "self_in_context"} in events
+
+
+def test_an_answer_that_names_an_occupation_is_kept_as_an_answer(catalogue_db, dispatcher, domain):
+    answers = {"self_in_context": {k: "x" for k in knapper.steps("self_in_context")[:-1]}}
+    said = tracker(
+        text="spørre skolen om fagbrev som bilmekaniker",
+        intent="ask_education_path",
+        entities=[{"entity": "occupation", "value": "bilmekaniker"}],
+        knapp_answers=answers,
+    )
+
+    result = ValidateKnappForm().validate_knapp_answer(
+        "spørre skolen om fagbrev som bilmekaniker", dispatcher, said, domain
+    )
+
+    assert result["knapp_answer"] == "done"
+    assert result["knapp_answers"]["self_in_context"]["next_step"] == "spørre skolen om fagbrev som bilmekaniker"
+
+
+def test_the_closing_questions_have_easier_versions_too():
+    assert knapper.question("self_in_context", 5, easier=True) == knapper.texts()["next_step_easier"]

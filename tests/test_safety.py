@@ -10,7 +10,7 @@ import yaml
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import is_crisis
+from bot.safety import has_risk_words, is_crisis
 from bot.safety_net import SAFETY_NET_KEY, SafetyNet
 
 PHRASES: dict[str, Any] = yaml.safe_load(
@@ -58,6 +58,32 @@ def _nlu_examples() -> list[tuple[str, str]]:
 
     root = Path(__file__).parents[1]
     return load_examples(sorted((root / "data" / "nlu").glob("*.yml")) + sorted((root / "tests" / "nlu").glob("*.yml")))
+
+
+@pytest.mark.parametrize("text", PHRASES["crisis"])
+def test_every_crisis_phrasing_has_risk_words_so_the_model_is_never_overruled_on_it(text: str):
+    assert has_risk_words(text)
+
+
+def test_every_labelled_crisis_example_has_risk_words():
+    missing = [text for text, intent in _nlu_examples() if intent == "express_crisis" and not has_risk_words(text)]
+
+    assert missing == []
+
+
+def test_an_unfounded_crisis_guess_is_set_aside_for_the_next_best_intent():
+    message = Message({TEXT: "at jeg kan mer enn jeg trodde"})
+    message.set(INTENT, {"name": "express_crisis", "confidence": 0.51})
+    message.set(INTENT_RANKING_KEY, [{"name": "express_crisis", "confidence": 0.51},
+                                     {"name": "explore_self_in_context", "confidence": 0.18}])
+    worried = Message({TEXT: "jeg orker ikke mer"})
+    worried.set(INTENT, {"name": "express_crisis", "confidence": 0.8})
+
+    SafetyNet().process([message, worried])
+
+    assert message.get(INTENT) == {"name": "explore_self_in_context", "confidence": 0.18}
+    assert message.get(SAFETY_NET_KEY) == {"matched": False, "set_aside": "express_crisis"}
+    assert worried.get(INTENT)["name"] == "express_crisis"
 
 
 def test_the_net_agrees_with_every_labelled_nlu_example():
