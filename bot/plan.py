@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot import knapper
 from bot.catalogue import interests
-from bot.catalogue.answers import MAX_MESSAGE, split_long
+from bot.catalogue.answers import pack_lines
 from bot.catalogue.queries import titles
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "knapper" / "plan.txt.j2"
@@ -52,19 +52,7 @@ def plan_messages(slots: Mapping[str, Any], *, session: Session) -> list[str]:
     env = Environment(loader=FileSystemLoader(str(TEMPLATE.parent)), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, autoescape=False)
     text = env.get_template(TEMPLATE.name).render(**plan_context(slots, session=session))
-    messages: list[str] = []
-    current = ""
-    for line in (line.strip() for line in text.splitlines()):
-        if not line:
-            continue
-        for piece in split_long(line):
-            if current and len(current) + 1 + len(piece) > MAX_MESSAGE:
-                messages.append(current)
-                current = ""
-            current = f"{current}\n{piece}" if current else piece
-    if current:
-        messages.append(current)
-    return messages
+    return pack_lines(line.strip() for line in text.splitlines() if line.strip())
 
 
 def plan_html(messages: list[str], date: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,21 @@ def split_long(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+def pack_lines(lines: Iterable[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Lines joined into as few messages as fit in `limit`, a line never split unless it is too long."""
+    messages: list[str] = []
+    current = ""
+    for line in lines:
+        for piece in split_long(line, limit):
+            if current and len(current) + 1 + len(piece) > limit:
+                messages.append(current)
+                current = ""
+            current = f"{current}\n{piece}" if current else piece
+    if current:
+        messages.append(current)
+    return messages
 
 
 def render(template: str, **values: Any) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from bot.catalogue.answers import MAX_MESSAGE, environment
+from bot.catalogue.answers import environment, pack_lines
 from bot.catalogue.queries import all_occupations
 
 TEST_FILE = Path(__file__).resolve().parents[2] / "data" / "catalogue" / "interest_test.yml"
@@ -112,16 +112,8 @@ def result_messages(answers: Sequence[str | None], suggestions: Sequence[Suggest
         intro = text("profile_flat")
     else:
         intro = text("profile", first=likes[ranked[0]], second=likes[ranked[1]])
-    messages, current = [intro], ""
-    for suggestion in suggestions:
-        line = text("suggestion", title=suggestion.title, like=likes[suggestion.code])
-        if current and len(current) + 1 + len(line) > MAX_MESSAGE:
-            messages.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        messages.append(current)
-    return [*messages, text("after")]
+    lines = [text("suggestion", title=s.title, like=likes[s.code]) for s in suggestions]
+    return [intro, *pack_lines(lines), text("after")]
 
 
 def buttons() -> list[dict[str, str]]:
