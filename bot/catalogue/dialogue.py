@@ -130,21 +130,21 @@ def _about(turn: Turn, topic: str, occupation: Occupation, question: Question) -
         for text in answers.similar(occupation):
             turn.say(text)
         turn.messages[-1].buttons = answers.occupation_buttons(list(occupation.related), "ask_occupation_info")
-        _remember(turn, occupation, question)
+        _remember(turn, occupation, viewed=question.viewed)
         return turn
     else:
         for text in answers.occupation_info(occupation):
             turn.say(text)
     turn.respond(f"more_after_{topic}", slug=occupation.slug, title=occupation.title)
-    _remember(turn, occupation, question)
+    _remember(turn, occupation, viewed=question.viewed)
     return turn
 
 
-def _remember(turn: Turn, occupation: Occupation, question: Question) -> None:
-    viewed = [s for s in question.viewed if s != occupation.slug] + [occupation.slug]
-    turn.slots.update(
-        occupation_slug=occupation.slug, occupations_viewed=viewed[-MAX_VIEWED:], compare_first=None
-    )
+def _remember(turn: Turn, *occupations: Occupation, viewed: Sequence[str]) -> None:
+    """Make the last occupation the current one and add them all to those looked at (for «min plan»)."""
+    slugs = [o.slug for o in occupations]
+    kept = [s for s in viewed if s not in slugs] + slugs
+    turn.slots.update(occupation_slug=slugs[-1], occupations_viewed=kept[-MAX_VIEWED:], compare_first=None)
 
 
 def _compare(turn: Turn, question: Question, slugs: list[str], *, session: Session) -> Turn:
@@ -165,8 +165,7 @@ def _compare(turn: Turn, question: Question, slugs: list[str], *, session: Sessi
     turn.respond(
         "more_after_compare", slug=two.slug, title=two.title, first_slug=one.slug, first_title=one.title
     )
-    _remember(turn, one, question)
-    _remember(turn, two, Question(question.intent, "", (), viewed=turn.slots["occupations_viewed"]))
+    _remember(turn, one, two, viewed=question.viewed)
     return turn
 
 
