@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy.orm import Session
 
 from bot import knapper
@@ -47,20 +48,21 @@ def plan_context(slots: Mapping[str, Any], *, session: Session) -> dict[str, Any
     }
 
 
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """Templates beside the knapper's texts: plain text for the chat, autoescaped HTML for print."""
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATE.parent)), undefined=StrictUndefined, trim_blocks=True,
+        lstrip_blocks=True, autoescape=select_autoescape(["html", "html.j2"]),
+    )
+
+
 def plan_messages(slots: Mapping[str, Any], *, session: Session) -> list[str]:
     """The plan as chat messages of at most 300 characters, lines kept whole where they fit."""
-    env = Environment(loader=FileSystemLoader(str(TEMPLATE.parent)), undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, autoescape=False)
-    text = env.get_template(TEMPLATE.name).render(**plan_context(slots, session=session))
+    text = _environment().get_template(TEMPLATE.name).render(**plan_context(slots, session=session))
     return pack_lines(line.strip() for line in text.splitlines() if line.strip())
 
 
 def plan_html(messages: list[str], date: str) -> str:
     """A printable page of the plan, in large, plain type."""
-    from jinja2 import select_autoescape
-
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATE.parent)), autoescape=select_autoescape(["html"]),
-        trim_blocks=True, lstrip_blocks=True,
-    )
-    return env.get_template("plan.html.j2").render(messages=messages, date=date)
+    return _environment().get_template("plan.html.j2").render(messages=messages, date=date)

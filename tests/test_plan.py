@@ -32,3 +32,11 @@ def test_the_plan_uses_the_users_own_words(catalogue_db):
     assert "Yrker jeg har sett på: Tømrer, Kokk." in text
     assert "Interesser: jeg liker å jobbe med hendene og hjelpe andre." in text
     assert all(len(m) <= 300 for m in messages)
+
+
+def test_the_printable_page_escapes_what_the_user_wrote():
+    from bot.plan import plan_html
+
+    html = plan_html(["Neste steg: <script>alert(1)</script> & mer"], "25.11.2026")
+
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; mer" in html
