@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 CONSENT_SLOT = "consent_to_store"
 MEMORY_SECONDS = 3 * 60 * 60
+DELETE_ACTION = "action_delete_conversation"
+# Slots that survive «slett samtalen min»: the answer about storage and the retention period.
+KEPT_AFTER_DELETION = (CONSENT_SLOT, "retention_days")
+
+
+def forget_before_deletion(tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTracker:
+    """The conversation as it stands after the user's deletion: only what came after it."""
+    events = list(tracker.events)
+    marks = [i for i, e in enumerate(events) if isinstance(e, ActionExecuted) and e.action_name == DELETE_ACTION]
+    if not marks:
+        return tracker
+    kept = [SlotSet(name, tracker.get_slot(name)) for name in KEPT_AFTER_DELETION if name in tracker.slots]
+    return DialogueStateTracker.from_events(tracker.sender_id, kept + events[marks[-1] + 1 :], domain.slots)
 
 
 class ConsentTrackerStore(SQLTrackerStore):
@@ -40,10 +55,11 @@ class ConsentTrackerStore(SQLTrackerStore):
         """Store with consent; otherwise keep in memory and make sure nothing is in the database."""
         self._forget_stale()
         sender = tracker.sender_id
+        tracker = forget_before_deletion(tracker, self.domain)
         if self.consented(tracker):
             self.memory.store.pop(sender, None)
             self.last_seen.pop(sender, None)
-            await super().save(tracker)
+            await self.save_redacted(tracker)
             return
         await self._memory().save(tracker)
         self.last_seen[sender] = time.monotonic()
@@ -58,6 +74,26 @@ class ConsentTrackerStore(SQLTrackerStore):
         if conversation_id in self.memory.store:
             return await self._memory().retrieve_full_tracker(conversation_id)
         return await super().retrieve_full_tracker(conversation_id)
+
+    async def save_redacted(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's SQL save, with personal data removed from every event before it is written."""
+        from bot.redaction import redact_event_data
+
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = redact_event_data(event.as_dict())
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
 
     def delete_stored(self, sender_id: str) -> int:
         """Delete every stored event of a conversation; return how many rows went."""

@@ -89,3 +89,26 @@ async def test_memory_copies_are_dropped_after_hours_without_a_message(store, mo
     await store.save(conversation("f", None))
 
     assert "e" not in store.memory.store
+
+
+async def test_after_a_confirmed_deletion_nothing_before_it_is_stored_or_remembered(store):
+    from rasa.shared.core.events import ActionExecuted, BotUttered
+
+    tracker = conversation("del", True)
+    tracker.update(SlotSet("retention_days", 30))
+    await store.save(tracker)
+    assert stored_rows(store, "del") > 0
+
+    tracker.update(UserUttered("slett samtalen min"))
+    tracker.update(ActionExecuted("action_delete_conversation"))
+    tracker.update(SlotSet(CONSENT_SLOT, False))
+    tracker.update(BotUttered("Ferdig. Samtalen er slettet."))
+    await store.save(tracker)
+
+    assert stored_rows(store, "del") == 0
+    kept = await store.retrieve("del")
+    assert kept is not None
+    texts = [getattr(e, "text", None) for e in kept.events]
+    assert "jeg heter Ola og vil bli tømrer" not in texts and "slett samtalen min" not in texts
+    assert texts[-1] == "Ferdig. Samtalen er slettet."
+    assert kept.get_slot(CONSENT_SLOT) is False and kept.get_slot("retention_days") == 30
