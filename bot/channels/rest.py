@@ -97,4 +97,45 @@ class VeivalgRestInput(RestInput):
             )
         except Exception:
             logger.exception("Could not handle a message from %s", message.sender)
-        return collector.messages or reply("technical_problem")
+        if collector.messages:
+            return collector.messages
+        tracker = await _tracker_or_none(agent, message.sender)
+        if tracker is not None and tracker.is_paused():
+            return await paused_answer(agent, tracker, message.sender)
+        return reply("technical_problem")
+
+
+CRISIS_RESPONSES = ("utter_crisis_care", "utter_crisis_staff", "utter_crisis_helplines")
+
+
+async def _tracker_or_none(agent: Any, sender: str) -> Any:
+    try:
+        return await agent.tracker_store.retrieve(sender)
+    except Exception:
+        logger.exception("Could not read the conversation of %s", sender)
+        return None
+
+
+async def paused_answer(agent: Any, tracker: Any, sender: str) -> list[dict[str, Any]]:
+    """A counsellor has the conversation: the bot stays quiet, except that crisis words still get help at once."""
+    intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+    if intent != "express_crisis":
+        return []
+    flag_urgent(sender, channel=tracker.get_latest_input_channel())
+    texts = []
+    for name in CRISIS_RESPONSES:
+        for variant in agent.domain.responses.get(name, [])[:1]:
+            texts.append({"recipient_id": sender, "text": variant["text"]})
+    return texts
+
+
+def flag_urgent(sender: str, channel: str | None = None) -> None:
+    """Put the conversation first in the counsellors' queue, marked urgent."""
+    from bot.db import session_factory
+    from bot.handover import request_handoff
+
+    try:
+        with session_factory().begin() as session:
+            request_handoff(sender, session=session, reason="crisis", urgent=True, channel=channel)
+    except Exception:
+        logger.exception("Could not flag a crisis as urgent")

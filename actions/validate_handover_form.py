@@ -1,0 +1,60 @@
+"""Read the answers about sharing a summary and chatting live; ask about live chat only when someone is online."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.db import session_factory
+from bot.handover import anyone_online
+
+logger = logging.getLogger(__name__)
+YES, NO = "ja", "nei"
+_YES_WORDS = ("ja", "jo", "ok", "greit", "gjerne", "yes", "del", "chat")
+_NO_WORDS = ("nei", "nej", "ikke", "ikkje", "no", "beskjed", "senere", "seinare")
+
+
+def yes_or_no(value: Any) -> str | None:
+    """«ja» or «nei» from the slot's mapped value or the user's words; None when unclear."""
+    text = "" if value is None else str(value).strip().lower()
+    if text in (YES, NO):
+        return text
+    words = text.replace(",", " ").split()
+    if any(w in _NO_WORDS for w in words):
+        return NO
+    if any(w in _YES_WORDS for w in words):
+        return YES
+    return None
+
+
+class ValidateHandoverForm(FormValidationAction):
+    """Unclear answers are read as no: nothing is shared and no live chat starts without a clear yes."""
+
+    def name(self) -> str:
+        return "validate_handover_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        try:
+            with session_factory().begin() as session:
+                online = anyone_online(session=session)
+        except SQLAlchemyError:
+            logger.exception("Could not read who is online")
+            online = False
+        return [s for s in domain_slots if s != "handover_live" or online]
+
+    def validate_handover_share(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"handover_share": yes_or_no(slot_value) or NO}
+
+    def validate_handover_live(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"handover_live": yes_or_no(slot_value) or NO}

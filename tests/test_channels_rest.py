@@ -1,0 +1,73 @@
+"""The REST channel's answers when the bot says nothing: a person has the conversation, or a fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ConversationPaused, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot import handover
+from bot.channels.rest import VeivalgRestInput, system_texts
+from bot.db import create_tables, session_factory
+from bot.inbound import parse_body
+
+DOMAIN = Domain.from_path(str(Path(__file__).parents[1] / "domain.yml"))
+
+
+@pytest.fixture
+def database(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'veivalg.db'}"
+    monkeypatch.setenv("VEIVALG_DATABASE_URL", url)
+    from bot.settings import get_settings
+
+    get_settings.cache_clear()
+    create_tables(url)
+    return url
+
+
+async def agent_with(sender: str, paused: bool, intent: str) -> SimpleNamespace:
+    store = InMemoryTrackerStore(DOMAIN)
+    tracker = DialogueStateTracker.from_events(sender, [], DOMAIN.slots)
+    if paused:
+        tracker.update(ConversationPaused())
+    tracker.update(UserUttered("tekst", intent={"name": intent, "confidence": 0.9}, input_channel="rest"))
+    await store.save(tracker)
+    return SimpleNamespace(tracker_store=store, domain=DOMAIN)
+
+
+async def quiet_bot(message) -> None:
+    """The bot produced no messages (paused, or the action server failed)."""
+
+
+async def test_while_a_counsellor_has_the_conversation_the_bot_stays_quiet(database):
+    agent = await agent_with("s1", paused=True, intent="ask_help")
+
+    answer = await VeivalgRestInput().answer(agent, parse_body(b'{"sender": "s1", "message": "hallo?"}'), quiet_bot)
+
+    assert answer == []
+
+
+async def test_crisis_words_get_help_at_once_even_while_paused(database):
+    agent = await agent_with("s2", paused=True, intent="express_crisis")
+
+    answer = await VeivalgRestInput().answer(agent, parse_body(b'{"sender": "s2", "message": "vil ikke leve"}'),
+                                             quiet_bot)
+
+    texts = [m["text"] for m in answer]
+    assert texts[0].startswith("Takk for at du sier det.") and "116 123" in texts[2] and "113" in texts[2]
+    with session_factory(database).begin() as session:
+        [entry] = handover.queue(session=session)
+        assert (entry.sender_id, entry.urgent, entry.reason) == ("s2", True, "crisis")
+
+
+async def test_a_silent_bot_that_is_not_paused_gets_the_kind_fault_message(database):
+    agent = await agent_with("s3", paused=False, intent="greet")
+
+    answer = await VeivalgRestInput().answer(agent, parse_body(b'{"sender": "s3", "message": "hei"}'), quiet_bot)
+
+    assert answer == [{"recipient_id": "s3", "text": system_texts()["technical_problem"]}]
