@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from actions.catalogue_action import CatalogueAction
 from bot import knapper
-from bot.plan import plan_messages
+from bot.plan import plan_lines, plan_messages
 
 
 class ActionShowPlan(CatalogueAction):
@@ -22,6 +22,9 @@ class ActionShowPlan(CatalogueAction):
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, *, session: Session) -> list[dict[str, Any]]:
         for message in plan_messages(tracker.current_slot_values(), session=session):
             dispatcher.utter_message(text=message)
-        after = knapper.texts()["after_knapp"]
-        dispatcher.utter_message(text=after["text"], buttons=[dict(b) for b in after["buttons"][1:]])
+        after = knapper.texts()["plan_after"]
+        buttons = [dict(b) for b in after["buttons"]]
+        if not plan_lines(tracker.current_slot_values(), session=session):
+            buttons = buttons[1:]  # nothing to correct yet
+        dispatcher.utter_message(text=after["text"], buttons=buttons)
         return []

@@ -1,0 +1,61 @@
+"""Read which line to change, whether to rewrite or remove it, and the new words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.db import session_factory
+from bot.plan import plan_lines
+from bot.plan_edit import CANCEL, NOT_NEEDED, REMOVE, choice_of, line_of, new_text_of
+
+CANCELLED = {"plan_line": CANCEL, "plan_edit_choice": CANCEL, "plan_new_text": NOT_NEEDED}
+
+
+class ValidatePlanEditForm(FormValidationAction):
+    """Cancelling at any step fills every slot, so the form ends and nothing changes."""
+
+    def name(self) -> str:
+        return "validate_plan_edit_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        if tracker.get_slot("plan_line") is None and not self._lines(tracker):
+            return []  # an empty plan: nothing to ask; action_apply_plan_edit says so
+        return domain_slots
+
+    @staticmethod
+    def _lines(tracker: Tracker) -> list[Any]:
+        with session_factory().begin() as session:
+            return plan_lines(tracker.current_slot_values(), session=session)
+
+    def validate_plan_line(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = "" if slot_value is None else str(slot_value)
+        if text == CANCEL or choice_of(text) == CANCEL:
+            return dict(CANCELLED)
+        line = line_of(text, self._lines(tracker))
+        return {"plan_line": line.ref if line else None}
+
+    def validate_plan_edit_choice(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        choice = choice_of("" if slot_value is None else str(slot_value))
+        if choice == CANCEL:
+            return dict(CANCELLED)
+        if choice == REMOVE:
+            return {"plan_edit_choice": REMOVE, "plan_new_text": NOT_NEEDED}
+        return {"plan_edit_choice": choice}
+
+    def validate_plan_new_text(
+        self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = "" if slot_value is None else str(slot_value)
+        if text == CANCEL:
+            return dict(CANCELLED)
+        return {"plan_new_text": new_text_of(text)}
