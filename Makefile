@@ -71,13 +71,18 @@ story-test: setup
 	@PYTHONWARNINGS=ignore $(BIN)/rasa test core --model models/veivalg.tar.gz \
 	  --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories --quiet
 
-test: setup lint typecheck validate pytest story-test
+test: setup lint typecheck validate pytest story-test nlu-gate
 	@echo "[veivalg] alle sjekker bestått"
+
+# Fails when held-out macro-F1 is below 0.90 or any crisis example is missed (bot/nlu_report.py).
+nlu-gate: setup
+	@echo "[veivalg] språkforståelse på testsettet (macro-F1 >= 0.90, ingen krise bommet)"
+	@$(BIN)/veivalg nlu report
 
 clean:
 	rm -rf models results var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: bench tune-fallback nlu-report
+.PHONY: bench tune-fallback nlu-report nlu-gate
 nlu-report: setup
 	@echo "[veivalg] språkforståelse på testsettet (results/nlu)"
 	@$(BIN)/veivalg nlu report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -110,12 +111,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return launcher.run(settings)
 
 
+def cmd_run_scaled(args: argparse.Namespace, settings: Settings) -> int:
+    """Start PostgreSQL, Redis, several Rasa servers with their action servers and nginx until Ctrl-C."""
+    from bot import scaled
+
+    return scaled.run(settings)
+
+
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    """Chat in the terminal with the running bot."""
+    """Chat in the terminal with the running bot, through the web process's chat gateway."""
     from bot.terminal_chat import main as chat_main
 
-    url = args.url or f"{settings.rasa_url}/webhooks/rest/webhook"
-    return chat_main(url)
+    return chat_main(args.server or settings.web_url, plain=args.plain, idle_seconds=args.idle)
 
 
 def cmd_spacy(args: argparse.Namespace, settings: Settings) -> int:
@@ -182,6 +189,28 @@ def cmd_nlu_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.passes() else 1
 
 
+def cmd_handoffs_list(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the counsellors' queue: urgent first, then oldest."""
+    from bot.db import create_tables, session_factory
+    from bot.handover import DONE, NEW, TAKEN, queue
+
+    create_tables(settings.database_url)
+    statuses = (NEW, TAKEN, DONE) if args.all else (NEW, TAKEN)
+    with session_factory(settings.database_url).begin() as session:
+        entries = [entry.as_dict() for entry in queue(session=session, statuses=statuses)]
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return 0
+    if not entries:
+        print("Køen er tom.")
+        return 0
+    for entry in entries:
+        flag = "HASTER " if entry["urgent"] else ""
+        print(f"{flag}{entry['contact_code']}  {entry['status']:<6}  {entry['created_at'][:16]}  "
+              f"{entry['sender_id']}  {entry['reason']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="veivalg", description="Veivalg: karriereveiledning som chatbot.")
@@ -192,8 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--force", action="store_true", help="tren selv om ingenting er endret")
     train.set_defaults(func=cmd_train)
     commands.add_parser("run", help="start handlingsserveren og Rasa").set_defaults(func=cmd_run)
+    commands.add_parser(
+        "run-scaled", help="start PostgreSQL, Redis, flere Rasa-servere og nginx foran"
+    ).set_defaults(func=cmd_run_scaled)
     chat = commands.add_parser("chat", help="chat med Veivalg i terminalen")
-    chat.add_argument("--url", help="REST-adressen (standard: den lokale serveren)")
+    chat.add_argument("--server", metavar="URL", help="adressen til Veivalgs nettside (standard: den lokale)")
+    chat.add_argument("--plain", action="store_true", help="linje for linje, for skjermleser og seriekonsoll")
+    chat.add_argument("--idle", type=int, metavar="SEKUNDER", help="slett samtalen etter så lang tid uten aktivitet")
     chat.set_defaults(func=cmd_chat)
     commands.add_parser("spacy", help="gjør klar den norske spaCy-pipelinen").set_defaults(func=cmd_spacy)
     nlu = commands.add_parser("nlu", help="måling av språkforståelsen")
@@ -215,7 +249,150 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="databaser")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="KOMMANDO")
     db_commands.add_parser("init", help="lag databasene og tabellene").set_defaults(func=cmd_db_init)
+    handoffs = commands.add_parser("handoffs", help="køen av folk som vil snakke med en veileder")
+    handoff_commands = handoffs.add_subparsers(dest="handoffs_command", required=True, metavar="KOMMANDO")
+    handoff_list = handoff_commands.add_parser("list", help="vis køen, de som haster først")
+    handoff_list.add_argument("--json", action="store_true", help="skriv JSON")
+    handoff_list.add_argument("--all", action="store_true", help="ta med de som er ferdige")
+    handoff_list.set_defaults(func=cmd_handoffs_list)
+    _add_review_commands(commands)
     return parser
+
+
+def _add_review_commands(commands: argparse._SubParsersAction) -> None:
+    """`veivalg users add` and `veivalg transcripts show|list` (the review app)."""
+    users = commands.add_parser("users", help="brukere av gjennomgangssidene")
+    user_commands = users.add_subparsers(dest="users_command", required=True, metavar="KOMMANDO")
+    add = user_commands.add_parser("add", help="legg til en bruker (spør om passordet to ganger)")
+    add.add_argument("username", metavar="BRUKERNAVN")
+    add.add_argument("--role", required=True, choices=("counsellor", "leader", "admin"), help="rollen")
+    add.add_argument("--password-stdin", action="store_true", help="les passordet fra standard inn")
+    add.set_defaults(func=cmd_users_add)
+    found = commands.add_parser("transcripts", help="lagrede samtaler")
+    transcript_commands = found.add_subparsers(dest="transcripts_command", required=True, metavar="KOMMANDO")
+    show = transcript_commands.add_parser("show", help="vis en lagret samtale")
+    show.add_argument("sender_id", metavar="SAMTALE")
+    show.add_argument("--json", action="store_true", help="skriv JSON")
+    show.set_defaults(func=cmd_transcripts_show)
+    listing = transcript_commands.add_parser("list", help="vis alle lagrede samtaler, nyeste først")
+    listing.add_argument("--json", action="store_true", help="skriv JSON")
+    listing.set_defaults(func=cmd_transcripts_list)
+    purge = transcript_commands.add_parser("purge", help="slett samtaler eldre enn lagringstiden")
+    purge.add_argument("--days", type=int, help="slett det som er eldre enn så mange dager (standard: innstillingen)")
+    purge.set_defaults(func=cmd_transcripts_purge)
+    delete = transcript_commands.add_parser("delete", help="slett én samtale med alt som hører til")
+    delete.add_argument("sender_id", metavar="SAMTALE")
+    delete.set_defaults(func=cmd_transcripts_delete)
+
+
+def cmd_transcripts_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete every conversation with no message for the retention period (or --days)."""
+    from bot.db import create_tables
+    from bot.retention import purge
+
+    if args.days is not None and args.days < 1:
+        print("--days må være 1 eller mer.", file=sys.stderr)
+        return 2
+    create_tables(settings.database_url)
+    result = purge(settings=settings, days=args.days)
+    days = settings.retention_days if args.days is None else args.days
+    print(f"Slettet {result.conversations} samtaler ({result.events} hendelser, {result.rows} andre rader) "
+          f"uten meldinger de siste {days} dagene.")
+    return 0
+
+
+def cmd_transcripts_delete(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete one conversation, its transcript and summary; non-zero when it did not exist."""
+    from bot.db import create_tables
+    from bot.retention import delete_conversation
+
+    create_tables(settings.database_url)
+    if not delete_conversation(args.sender_id, settings=settings):
+        print(f"Fant ingen lagret samtale med id {args.sender_id}.", file=sys.stderr)
+        return 1
+    print(f"Samtalen {args.sender_id} er slettet.")
+    return 0
+
+
+def cmd_users_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Create a user of the review app; the password is asked for twice, or read from stdin."""
+    import getpass
+
+    from bot.db import create_tables, session_factory
+    from bot.review.accounts import ROLE_NAMES, AccountError, create_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Passord: ")
+        if getpass.getpass("Passord en gang til: ") != password:
+            print("[veivalg] Passordene er ikke like. Ingen bruker ble laget.", file=sys.stderr)
+            return 1
+    create_tables(settings.database_url)
+    try:
+        with session_factory(settings.database_url).begin() as session:
+            user = create_user(args.username, password, args.role, session=session)
+            name, role = user.username, ROLE_NAMES[user.role]
+    except AccountError as exc:
+        print(f"[veivalg] {exc}", file=sys.stderr)
+        return 1
+    print(f"[veivalg] brukeren «{name}» er laget, med rollen {role.lower()}")
+    return 0
+
+
+def _audited_read(settings: Settings, action: str, sender_id: str | None = None) -> None:
+    """Reads from the command line go into the review app's audit log too."""
+    import getpass
+
+    from bot.db import create_tables, session_factory
+    from bot.review.audit import record
+
+    create_tables(settings.database_url)
+    with session_factory(settings.database_url).begin() as session:
+        record(action, session=session, username=f"kommandolinje:{getpass.getuser()}", sender_id=sender_id)
+
+
+def cmd_transcripts_show(args: argparse.Namespace, settings: Settings) -> int:
+    """Print one stored (redacted) conversation, as text or JSON."""
+    from bot import transcripts
+    from bot.db import create_tables
+
+    create_tables(settings.database_url)  # «min plan» reads the catalogue's names
+    with transcripts.session_factory(settings).begin() as session:
+        found = transcripts.load_transcript(args.sender_id, session=session)
+    if found is None:
+        _audited_read(settings, "not_found", args.sender_id[:255])
+        print(f"[veivalg] fant ingen lagret samtale med id {args.sender_id}", file=sys.stderr)
+        return 1
+    _audited_read(settings, "read", args.sender_id)
+    if args.json:
+        print(json.dumps(transcripts.transcript_as_json(found), ensure_ascii=False, indent=2))
+    else:
+        print(transcripts.transcript_as_text(found))
+    return 0
+
+
+def cmd_transcripts_list(args: argparse.Namespace, settings: Settings) -> int:
+    """Print every stored conversation, most recently active first."""
+    from bot import transcripts
+
+    with transcripts.session_factory(settings).begin() as session:
+        found = transcripts.list_conversations(session=session)
+    _audited_read(settings, "list")
+    if args.json:
+        print(json.dumps([transcripts.summary_as_json(s) for s in found], ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print("Ingen lagrede samtaler.")
+        return 0
+    for s in found:
+        flags = " ".join(
+            flag for flag, on in (("HASTER", s.urgent), ("VEILEDER", s.handover_requested),
+                                  (f"FORSTO-IKKE:{s.fallbacks}", s.fallbacks)) if on
+        )
+        last = s.last_at.astimezone(transcripts.LOCAL_TZ)
+        print(f"{s.sender_id}  {last:%d.%m.%Y %H.%M}  {s.channel or '-':<8} {s.user_messages:>3} meldinger  {flags}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -45,9 +45,17 @@ def session_factory(url: str | None = None) -> sessionmaker:
     return sessionmaker(engine_for(url or get_settings().database_url), future=True, expire_on_commit=False)
 
 
+def import_models() -> None:
+    """Import every module that declares tables, so that Base.metadata knows them all."""
+    import bot.catalogue.models
+    import bot.handover
+    import bot.quality
+    import bot.review.accounts
+    import bot.review.annotations
+    import bot.review.audit  # noqa: F401
+
+
 def create_tables(url: str | None = None) -> None:
     """Create every table Veivalg owns (the tracker store's tables are Rasa's)."""
-    import bot.catalogue.models
-    import bot.quality  # noqa: F401
-
+    import_models()
     Base.metadata.create_all(engine_for(url or get_settings().database_url))

@@ -40,6 +40,11 @@ class Service:
     process: subprocess.Popen[str] | None = None
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=30))
     restarts: list[float] = field(default_factory=list)
+    # For services that are not HTTP (PostgreSQL, Redis): readiness check instead of the health URL.
+    probe: Callable[[], bool] | None = None
+    env: dict[str, str] = field(default_factory=dict)  # added to the environment of this process only
+    run_as: str | None = None  # system user to run as (PostgreSQL refuses to run as root)
+    stop_signal: int = signal.SIGTERM
 
     @property
     def pid_path(self) -> Path:
@@ -52,6 +57,7 @@ class Service:
         self.process = subprocess.Popen(
             self.command, cwd=cwd, env=env, text=True, errors="replace",
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            user=self.run_as, group=self.run_as, extra_groups=[] if self.run_as else None,
         )
         self.pid_path.write_text(str(self.process.pid), encoding="utf-8")
         threading.Thread(target=self._pump, daemon=True).start()
@@ -81,7 +87,9 @@ class Service:
         return self.process is not None and self.process.poll() is None
 
     def ready(self) -> bool:
-        """True when the health URL answers."""
+        """True when the health URL (or the probe) answers."""
+        if self.probe is not None:
+            return self.probe()
         try:
             with urllib.request.urlopen(self.health_url, timeout=2) as response:
                 return bool(response.status == 200)
@@ -92,7 +100,7 @@ class Service:
         """Ask the process to stop, then kill it if it does not."""
         if self.running():
             assert self.process is not None
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(self.stop_signal)
             try:
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -117,16 +125,27 @@ def build_services(settings: Settings) -> list[Service]:
             "--model", str(model_path(settings)),
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
             "--interface", settings.rasa_host, "--port", str(settings.rasa_port),
+            "--enable-api", "--auth-token", settings.rasa_api_token,
         ],
         health_url=f"{settings.rasa_url}/",
         log_path=settings.log_dir / "rasa.log",
     )
-    return [actions, rasa]
+    web = Service(
+        name="nettside",
+        command=[
+            python, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
+            "--host", settings.web_host, "--port", str(settings.web_port), "--log-level", "warning",
+            "--ws", "none",  # Rasa pins websockets 10, which uvicorn's websocket support cannot use; SSE needs none
+        ],
+        health_url=f"{settings.web_url}/healthz",
+        log_path=settings.log_dir / "web.log",
+    )
+    return [actions, rasa, web]
 
 
 def start_service(settings: Settings, service: Service, timeout: float = 300.0) -> None:
     """Start one service and wait until it answers; raise if it dies or hangs."""
-    service.start(settings.home, child_environment(settings))
+    service.start(settings.home, child_environment(settings) | service.env)
     echo(f"starter {service.name} ...")
     deadline = time.monotonic() + timeout
     while not service.ready():
@@ -167,6 +186,31 @@ def stop_all(services: list[Service]) -> None:
         service.stop()
 
 
+@dataclass
+class RetentionSchedule:
+    """Deletes conversations older than the retention period: at start, then every `every` seconds."""
+
+    every: float = 3600.0
+    next_run: float = 0.0
+
+    def run_if_due(self, settings: Settings, now: float | None = None) -> bool:
+        """Purge when due; a failure is reported and retried at the next interval."""
+        now = time.monotonic() if now is None else now
+        if now < self.next_run:
+            return False
+        self.next_run = now + self.every
+        from bot.retention import purge
+
+        try:
+            result = purge(settings=settings)
+        except Exception as exc:  # a locked or unreachable database must not stop the service
+            echo(f"sletting av gamle samtaler feilet, prøver igjen om en time: {exc}")
+            return False
+        if result.conversations or result.rows:
+            echo(f"slettet {result.conversations} samtaler eldre enn {settings.retention_days} dager")
+        return True
+
+
 def run(settings: Settings, on_ready: Callable[[], None] | None = None) -> int:
     """Run until Ctrl-C or until a service dies; return the exit code."""
     if not model_path(settings).is_file():
@@ -183,12 +227,16 @@ def run(settings: Settings, on_ready: Callable[[], None] | None = None) -> int:
     try:
         start_all(settings, services)
         echo(f"Veivalg svarer på {settings.rasa_url}/webhooks/rest/webhook  (Ctrl-C stopper)")
+        echo(f"chat i nettleseren: {settings.web_url}/chat")
+        echo(f"for veiledere: {settings.web_url}/review/")
         echo(f"logger: {settings.log_dir}")
         if on_ready:
             on_ready()
+        retention = RetentionSchedule()
         while not stopping.is_set():
             if not supervise(settings, services):
                 return 1
+            retention.run_if_due(settings)
             stopping.wait(1.0)
         return 0
     except RuntimeError as exc:

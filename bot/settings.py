@@ -70,6 +70,23 @@ def _port(raw: str) -> int:
     return value
 
 
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if not origin.startswith(("http://", "https://")):
+            raise ValueError(f"{origin!r} must start with http:// or https://")
+    return origins
+
+
+def _boolean(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("must be true or false")
+
+
 def _environment(raw: str) -> str:
     if raw not in {"development", "production"}:
         raise ValueError("must be 'development' or 'production'")
@@ -93,6 +110,24 @@ class Settings:
     max_message_chars: int
     model_dir: Path
     log_dir: Path
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    allowed_origins: tuple[str, ...] = ()
+    idle_seconds: int = 600
+    secure_cookies: bool = False
+
+    @property
+    def rasa_api_token(self) -> str:
+        """Token for Rasa's HTTP API (loopback only), used by the review app to pause and resume."""
+        import hashlib
+        import hmac
+
+        return hmac.new(self.secret_key.encode(), b"veivalg-rasa-api", hashlib.sha256).hexdigest()
+
+    @property
+    def web_url(self) -> str:
+        """Base URL of the web process: review app, chat widget and its demo page."""
+        return f"http://{self.web_host}:{self.web_port}"
 
     @property
     def var_dir(self) -> Path:
@@ -173,6 +208,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_message_chars=config.get("VEIVALG_MAX_MESSAGE_CHARS", _positive_int, default=5000),
         model_dir=Path(config.get("VEIVALG_MODEL_DIR", str, default=str(home / "models"))),
         log_dir=Path(config.get("VEIVALG_LOG_DIR", str, default=str(var_dir / "log"))),
+        web_host=config.get("VEIVALG_WEB_HOST", str, default="127.0.0.1"),
+        web_port=config.get("VEIVALG_WEB_PORT", _port, default=8000),
+        allowed_origins=config.get("VEIVALG_ALLOWED_ORIGINS", _origins, default=()),
+        idle_seconds=config.get("VEIVALG_IDLE_SECONDS", _positive_int, default=600),
+        secure_cookies=config.get("VEIVALG_SECURE_COOKIES", _boolean, default=environment == "production"),
     )
 
 

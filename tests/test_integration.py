@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,6 @@ import pytest
 import requests
 
 from bot.settings import PROJECT_ROOT
-from bot.terminal_chat import chat
 
 MODEL = PROJECT_ROOT / "models" / "veivalg.tar.gz"
 STARTUP_SECONDS = 240
@@ -37,6 +36,12 @@ class Running:
     log_dir: Path
     process: subprocess.Popen[str]
     output: list[str]
+    web_port: int = 0
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def web(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
 
     def post(self, sender: str, message: Any) -> requests.Response:
         return requests.post(self.url, json={"sender": sender, "message": message}, timeout=60)
@@ -57,12 +62,13 @@ class Running:
 def veivalg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     assert MODEL.is_file(), "No trained model: run `make setup` first"
     tmp = tmp_path_factory.mktemp("veivalg-run")
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     env = dict(os.environ)
     env.update(
         {
             "VEIVALG_RASA_PORT": str(rasa_port),
             "VEIVALG_ACTIONS_PORT": str(actions_port),
+            "VEIVALG_WEB_PORT": str(web_port),
             "VEIVALG_TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
             "VEIVALG_LOG_DIR": str(tmp / "log"),
             "VEIVALG_RETENTION_DAYS": "45",
@@ -90,7 +96,7 @@ def veivalg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     assert any("Veivalg svarer på" in line for line in output), "\n".join(output)
     running = Running(
         f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", rasa_port, actions_port,
-        tmp / "log", process, output,
+        tmp / "log", process, output, web_port, env,
     )
     yield running
     if process.poll() is None:
@@ -194,18 +200,31 @@ def test_malformed_requests_get_a_clean_400(veivalg: Running, body: bytes):
     assert "error" in response.json()
 
 
-def test_terminal_chat_selects_buttons_by_number(veivalg: Running):
-    typed = iter(["1", "7", "rorleggar", "1", "/avslutt"])  # consent yes, 7) Yrker og utdanning, 1) Veien dit
-    shown: list[str] = []
+def test_the_terminal_client_selects_buttons_by_number_through_the_gateway(veivalg: Running, tmp_path: Path):
+    import pexpect
 
-    code = chat(veivalg.url, read=lambda prompt: next(typed), write=shown.append, sender="terminal-test")
-
-    assert code == 0
-    assert any("1) En overgang som kommer" in line for line in shown)
-    assert any("Hvilket yrke lurer du på?" in line for line in shown)
-    assert any("En rørlegger" in line for line in shown)
-    assert any("Veien til rørlegger:" in line for line in shown)
-    assert shown[-1] == "Ha det bra!"
+    env = {**veivalg.env, "HOME": str(tmp_path), "TERM": "dumb", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "bot.cli", "chat", "--plain", "--server", veivalg.web], env=env,
+        cwd=str(PROJECT_ROOT), dimensions=(24, 80), encoding="utf-8", timeout=60,
+    )
+    for typed, expected in [
+        ("hei", "Vil du at jeg tar vare på samtalen"),
+        ("2", "1) En overgang som kommer"),  # 2) Nei, ikke lagre noe: then the menu
+        ("7", "Hvilket yrke lurer du på?"),  # 7) Yrker og utdanning
+        ("rorleggar", "En rørlegger"),
+        ("1", "Veien til rørlegger:"),
+    ]:
+        child.expect_exact("> ")
+        child.sendline(typed)
+        child.expect_exact(expected)
+    child.expect_exact("> ")
+    child.sendline("/avslutt")
+    child.expect_exact("Ha det bra!")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert list(tmp_path.iterdir()) == [], "the terminal client wrote files"
 
 
 @pytest.mark.parametrize(
