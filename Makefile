@@ -74,6 +74,16 @@ story-test: setup
 test: setup lint typecheck validate pytest story-test nlu-gate
 	@echo "[veivalg] alle sjekker bestått"
 
+# Debian packages for the browser tests (chromium), read-aloud (espeak-ng) and the scaled profile.
+SYSTEM_PACKAGES := chromium espeak-ng postgresql redis-server nginx-light
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "[veivalg] installerer Debian-pakker:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
 # Fails when held-out macro-F1 is below 0.90 or any crisis example is missed (bot/nlu_report.py).
 nlu-gate: setup
 	@echo "[veivalg] språkforståelse på testsettet (macro-F1 >= 0.90, ingen krise bommet)"
@@ -82,15 +92,33 @@ nlu-gate: setup
 clean:
 	rm -rf models results var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: bench tune-fallback nlu-report nlu-gate
+.PHONY: bench tune-fallback nlu-report nlu-gate system-deps
 nlu-report: setup
 	@echo "[veivalg] språkforståelse på testsettet (results/nlu)"
 	@$(BIN)/veivalg nlu report
 
-bench: setup
+bench: setup scaled-deps
 	@echo "[veivalg] benchmark: yrkessøk, trening, minne og svartid (skrives til bench/results.md)"
 	@$(BIN)/python bench/resolver.py
 	@$(BIN)/python bench/foundation.py
+	@$(BIN)/python bench/baseline.py
+	@$(BIN)/python bench/scaled.py
 
 tune-fallback: setup
 	@$(BIN)/veivalg nlu tune-fallback
+
+# The scaled profile (bot/scaled.py): PostgreSQL, Redis, several Rasa servers and nginx in front,
+# each a child process with its data under var/scaled/. scaled-deps installs the Debian packages.
+.PHONY: scaled-deps run-scaled load
+scaled-deps:
+	@bash deploy/install-deps.sh
+
+run-scaled: setup scaled-deps
+	@$(BIN)/veivalg run-scaled
+
+# Simulated users against the running bot (`make run` or `make run-scaled`, found by itself).
+USERS ?= 50
+DURATION ?= 180
+THINK ?= 5
+load: $(STAMP)
+	@$(BIN)/python bench/load.py --users $(USERS) --duration $(DURATION) --think $(THINK)

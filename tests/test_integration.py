@@ -266,6 +266,81 @@ def test_goodbye_asks_for_a_rating_and_stores_it(veivalg: Running):
         assert connection.execute("select rating, comment from quality_ratings").fetchall() == [(5, None)]
 
 
+class WidgetUser:
+    """A person in the chat widget: talks to the gateway in the web process, as the browser does."""
+
+    def __init__(self, web: str) -> None:
+        self.web = web
+        self.token = requests.post(f"{web}/chat/api/session", json={"client": "widget"}, timeout=30).json()["token"]
+        self.seen = 0
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        body = requests.post(f"{self.web}/chat/api/message", json={"token": self.token, "text": text}, timeout=60)
+        messages = body.json()["messages"]
+        self.seen = max([self.seen, *(m["seq"] for m in messages)])
+        return [m for m in messages if m["author"] != "user"]
+
+    def receive(self) -> list[dict[str, Any]]:
+        body = requests.get(f"{self.web}/chat/api/poll",
+                            params={"token": self.token, "after": self.seen, "wait": 5}, timeout=30).json()
+        self.seen = max([self.seen, *(m["seq"] for m in body["messages"])])
+        return list(body["messages"])
+
+
+def counsellor(veivalg: Running) -> requests.Session:
+    """A counsellor logged in to the review app."""
+    import re
+
+    subprocess.run([sys.executable, "-m", "bot.cli", "users", "add", "vera", "--role", "counsellor",
+                    "--password-stdin"], input="et-langt-passord-123\n", text=True, env=veivalg.env,
+                   cwd=PROJECT_ROOT, check=True, capture_output=True)
+    browser = requests.Session()
+    page = browser.get(f"{veivalg.web}/review/login", timeout=30).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    browser.post(f"{veivalg.web}/review/login", data={"username": "vera", "password": "et-langt-passord-123",
+                                                      "csrf_token": token}, timeout=30)
+    page = browser.get(f"{veivalg.web}/review/ko", timeout=30).text  # a new token after login
+    browser.headers["X-Test-Csrf"] = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    return browser
+
+
+def test_a_counsellor_takes_over_live_and_hands_back(veivalg: Running):
+    import re
+
+    staff = counsellor(veivalg)
+    csrf = staff.headers["X-Test-Csrf"]
+    staff.post(f"{veivalg.web}/review/ko/palogget", data={"csrf_token": csrf, "online": "ja"}, timeout=30)
+    user = WidgetUser(veivalg.web)
+    user.say("hei")
+    user.say("2")  # nothing stored
+    asked = user.say("jeg vil snakke med en veileder")
+    assert asked[-1]["text"].startswith("Vil du at veilederen får et kort sammendrag")
+    assert user.say("1")[-1]["text"] == "En veileder er pålogget nå. Vil du chatte med en person med en gang?"
+    waiting = [m["text"] for m in user.say("1")]
+    assert "Jeg har sagt fra. En veileder skriver til deg her snart. Du kan skrive mens du venter." in waiting
+    code = re.search(r"Koden din er ([A-Z0-9-]+)\.", " ".join(waiting)).group(1)  # type: ignore[union-attr]
+
+    queue = staff.get(f"{veivalg.web}/review/ko", timeout=30).text
+    assert code in queue
+    handoff = re.search(r"/ko/(\d+)/ta\b", queue).group(1)  # type: ignore[union-attr]
+    staff.post(f"{veivalg.web}/review/ko/{handoff}/ta", data={"csrf_token": csrf}, timeout=30)
+    staff.post(f"{veivalg.web}/review/ko/{handoff}/ta-over", data={"csrf_token": csrf}, timeout=30)
+    staff.post(f"{veivalg.web}/review/ko/{handoff}/skriv",
+               data={"csrf_token": csrf, "text": "Hei, jeg er veileder på skolen. Hva lurer du på?"}, timeout=30)
+
+    pushed = user.receive() + user.receive()
+    assert ("counsellor", "Karriereveileder", "Hei, jeg er veileder på skolen. Hva lurer du på?") in [
+        (m["author"], m["author_label"], m["text"]) for m in pushed]
+    assert user.say("jeg vil ta fagbrev som tømrer") == []  # the bot is quiet while a person writes
+    live = staff.get(f"{veivalg.web}/review/ko/{handoff}/meldinger.json", timeout=30).json()["lines"]
+    assert live[-1] == {**live[-1], "author": "user", "text": "jeg vil ta fagbrev som tømrer"}
+    assert any(line["author"] == "counsellor" for line in live)
+
+    staff.post(f"{veivalg.web}/review/ko/{handoff}/gi-tilbake", data={"csrf_token": csrf}, timeout=30)
+    assert any("Veivalg, chatboten, som svarer igjen" in m["text"] for m in user.receive())
+    assert user.say("hva gjør en tømrer")[0]["text"].startswith("En tømrer")
+
+
 def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Running):
     pid = int((veivalg.log_dir / "actions.pid").read_text())
     os.kill(pid, signal.SIGKILL)
