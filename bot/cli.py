@@ -189,6 +189,17 @@ def cmd_nlu_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.passes() else 1
 
 
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    """Run Veivalg's Alembic migrations on VEIVALG_DATABASE_URL."""
+    from sqlalchemy.engine import make_url
+
+    from bot.migrations import upgrade
+
+    upgrade(settings.database_url)
+    print(f"Veivalg-databasen er oppdatert: {make_url(settings.database_url).render_as_string()}")
+    return 0
+
+
 def cmd_handoffs_list(args: argparse.Namespace, settings: Settings) -> int:
     """Print the counsellors' queue: urgent first, then oldest."""
     from bot.db import create_tables, session_factory
@@ -249,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="databaser")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="KOMMANDO")
     db_commands.add_parser("init", help="lag databasene og tabellene").set_defaults(func=cmd_db_init)
+    db_commands.add_parser("upgrade", help="kjør Alembic-migreringene for Veivalgs egne tabeller").set_defaults(
+        func=cmd_db_upgrade
+    )
     handoffs = commands.add_parser("handoffs", help="køen av folk som vil snakke med en veileder")
     handoff_commands = handoffs.add_subparsers(dest="handoffs_command", required=True, metavar="KOMMANDO")
     handoff_list = handoff_commands.add_parser("list", help="vis køen, de som haster først")

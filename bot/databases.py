@@ -28,10 +28,10 @@ def init_tracker_store(url: str) -> None:
 
 def init_databases(settings: Settings) -> list[str]:
     """Build every database; return one line per database for the console."""
-    from bot.db import create_tables
+    from bot.migrations import upgrade
 
     init_tracker_store(settings.tracker_store_url)
-    create_tables(settings.database_url)
+    upgrade(settings.database_url)
     return [
         f"samtaledatabase klar: {make_url(settings.tracker_store_url).render_as_string()}",
         f"Veivalg-database klar: {make_url(settings.database_url).render_as_string()}",

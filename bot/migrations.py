@@ -1,0 +1,31 @@
+"""Alembic migrations for Veivalg's own tables: run at set-up, and by `veivalg db upgrade`."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect
+
+from bot.databases import ensure_sqlite_folder
+from bot.db import engine_for
+from bot.settings import PROJECT_ROOT
+
+BASELINE = "0001"
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic's configuration for this project, pointed at `url`."""
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.attributes["url"] = url
+    return config
+
+
+def upgrade(url: str) -> None:
+    """Bring the database to the newest schema; a database built before migrations is stamped first."""
+    ensure_sqlite_folder(url)
+    config = alembic_config(url)
+    tables = set(inspect(engine_for(url)).get_table_names())
+    if tables and "alembic_version" not in tables:
+        command.stamp(config, BASELINE)
+    command.upgrade(config, "head")

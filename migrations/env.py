@@ -1,0 +1,18 @@
+"""Alembic environment: Veivalg's metadata, and the URL from the settings (or the caller)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from bot.db import Base, engine_for, import_models
+from bot.settings import get_settings
+
+import_models()
+target_metadata = Base.metadata
+url = context.config.attributes.get("url") or get_settings().database_url
+
+with engine_for(url).connect() as connection:
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()
