@@ -90,3 +90,17 @@ def test_the_net_agrees_with_every_labelled_nlu_example():
     wrong = [(text, intent) for text, intent in _nlu_examples() if is_crisis(text) != (intent == "express_crisis")]
 
     assert wrong == []
+
+
+def test_every_crisis_rule_answers_and_flags_the_conversation_urgent():
+    crisis_rules = []
+    for path in sorted((Path(__file__).parents[1] / "data" / "rules").glob("*.yml")):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            steps = rule["steps"]
+            if {"intent": "express_crisis"} in steps:
+                crisis_rules.append((rule["rule"], [s.get("action") for s in steps if "action" in s]))
+
+    assert len(crisis_rules) >= 5
+    for name, actions in crisis_rules:
+        assert actions[:5] == ["utter_crisis_care", "utter_crisis_staff", "utter_crisis_helplines",
+                               "utter_crisis_stay", "action_flag_urgent"], name
