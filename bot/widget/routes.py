@@ -53,6 +53,14 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def _body(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """The JSON body of a gateway call, for the OpenAPI description (the routes read and check it themselves)."""
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    return {"requestBody": {"content": {"application/json": {"schema": schema}}, "required": bool(required)}}
+
+
 class WidgetApiError(Exception):
     """An API request that gets a JSON error with a Norwegian message."""
 
@@ -221,9 +229,9 @@ class ChatWidget:
 
     def router(self) -> APIRouter:
         """Every route under /chat."""
-        router = APIRouter(prefix=PREFIX, include_in_schema=False)
+        router = APIRouter(prefix=PREFIX, tags=["chat"])
 
-        @router.get("")
+        @router.get("", include_in_schema=False)
         async def demo_page(idle: str | None = None) -> HTMLResponse:
             idle_seconds = None
             if idle is not None and idle.strip().isdigit():
@@ -233,7 +241,7 @@ class ChatWidget:
                 html, headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-store"}
             )
 
-        @router.get("/widget.js")
+        @router.get("/widget.js", include_in_schema=False)
         async def widget_js() -> FileResponse:
             return FileResponse(
                 HERE / "static" / "widget.js",
@@ -241,7 +249,7 @@ class ChatWidget:
                 headers={"Cache-Control": "no-cache"},
             )
 
-        @router.get("/widget.css")
+        @router.get("/widget.css", include_in_schema=False)
         async def widget_css() -> FileResponse:
             return FileResponse(
                 HERE / "static" / "widget.css",
@@ -249,11 +257,11 @@ class ChatWidget:
                 headers={"Cache-Control": "no-cache"},
             )
 
-        @router.post("/api/session")
+        @router.post("/api/session", openapi_extra=_body({"client": {"type": "string", "enum": list(CLIENT_PREFIXES)}}))
         async def start_session(request: Request) -> JSONResponse:
             body = await read_json(request, SMALL_BODY_BYTES, allow_empty=True)
             client = body.get("client", "widget")
-            if client not in CLIENT_PREFIXES:
+            if not isinstance(client, str) or client not in CLIENT_PREFIXES:
                 raise WidgetApiError(400, "bad_client")
             conversation_id = new_conversation_id(str(client))
             self.hub.open(conversation_id)
@@ -265,7 +273,8 @@ class ChatWidget:
                 }
             )
 
-        @router.post("/api/message")
+        @router.post("/api/message", openapi_extra=_body(
+            {"token": {"type": "string"}, "text": {"type": "string"}, "label": {"type": "string"}}, ["token", "text"]))
         async def message(request: Request) -> JSONResponse:
             body = await read_json(request, self.message_body_limit)
             conversation_id = self.conversation(body.get("token"))
@@ -296,7 +305,7 @@ class ChatWidget:
             messages = await self.hub.wait(conversation_id, _whole_number(after, 0), seconds)
             return self.json({"messages": messages, "ended": not self.hub.exists(conversation_id)})
 
-        @router.post("/api/end")
+        @router.post("/api/end", openapi_extra=_body({"token": {"type": "string"}}, ["token"]))
         async def end(request: Request) -> JSONResponse:
             body = await read_json(request, SMALL_BODY_BYTES)
             try:
@@ -306,7 +315,8 @@ class ChatWidget:
             self.hub.end(conversation_id)
             return self.json({"ended": True})
 
-        @router.post("/api/speak")
+        @router.post("/api/speak", openapi_extra=_body(
+            {"token": {"type": "string"}, "text": {"type": "string"}}, ["token", "text"]))
         async def speak(request: Request) -> Response:
             body = await read_json(request, self.speaker.max_chars * 6 + SMALL_BODY_BYTES)
             self.conversation(body.get("token"))
