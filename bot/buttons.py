@@ -9,6 +9,11 @@ from typing import Any
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 
 
+def is_number(text: str) -> bool:
+    """True when the text is just a button number, the only case where the latest buttons matter."""
+    return bool(_NUMBER.match(text or ""))
+
+
 def select_button(text: str, buttons: Sequence[Mapping[str, Any]]) -> str | None:
     """The payload of button N when `text` is just the number N (1-based), else None."""
     match = _NUMBER.match(text or "")

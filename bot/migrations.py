@@ -23,9 +23,14 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str) -> None:
     """Bring the database to the newest schema; a database built before migrations is stamped first."""
+    from bot.db import Base, import_models
+
     ensure_sqlite_folder(url)
     config = alembic_config(url)
+    import_models()
     tables = set(inspect(engine_for(url)).get_table_names())
-    if tables and "alembic_version" not in tables:
+    # Stamp only a database whose Veivalg tables were built before migrations (Rasa's `events` table
+    # may share the database and says nothing about Veivalg's schema).
+    if tables & set(Base.metadata.tables) and "alembic_version" not in tables:
         command.stamp(config, BASELINE)
     command.upgrade(config, "head")

@@ -17,6 +17,9 @@ QUIET_ENVIRONMENT = {
     "LOG_LEVEL_RABBITMQ": "ERROR",
     "LOG_LEVEL_KAFKA": "ERROR",
     "PYTHONUNBUFFERED": "1",
+    # Rasa keeps connections to the action server open longer than Sanic's default 5 s; a connection the
+    # action server has just closed would fail a turn («Beklager, noe gikk galt»).
+    "SANIC_KEEP_ALIVE_TIMEOUT": "75",
 }
 
 

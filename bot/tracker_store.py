@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.exc import DBAPIError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+RETRY_SECONDS = 15.0
+# Conversations whose stored events could not be read in this process: the turn ran on an empty tracker,
+# so it must neither be saved over the stored one nor shown to the user as an answer (bot/channels/rest.py).
+UNREADABLE: set[str] = set()
 
 CONSENT_SLOT = "consent_to_store"
 MEMORY_SECONDS = 3 * 60 * 60
@@ -28,6 +40,10 @@ def forget_before_deletion(tracker: DialogueStateTracker, domain: Domain) -> Dia
     return DialogueStateTracker.from_events(tracker.sender_id, kept + events[marks[-1] + 1 :], domain.slots)
 
 
+class StoreUnavailable(RuntimeError):
+    """The database did not answer within RETRY_SECONDS."""
+
+
 class ConsentTrackerStore(SQLTrackerStore):
     """SQL for conversations with consent; memory only (and nothing in the database) for the rest.
 
@@ -38,8 +54,30 @@ class ConsentTrackerStore(SQLTrackerStore):
 
     def __init__(self, domain: Domain | None = None, host: str | None = None, **kwargs: Any) -> None:
         super().__init__(domain=domain, host=host, **kwargs)
+        # Check pooled connections before use, so a restarted database costs a retry, not an error.
+        old: Any = getattr(self, "engine")  # noqa: B009 (Rasa's attribute has no type mypy can see)
+        url = old.url
+        old.dispose()
+        engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.engine = engine
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
         self.memory = InMemoryTrackerStore(domain or Domain.empty())
         self.last_seen: dict[str, float] = {}
+        self.retry_seconds = RETRY_SECONDS
+
+    async def _retrying(self, sender_id: str, operation: Callable[[], Awaitable[T]]) -> T:
+        """Run a database operation, retrying for a while when the database is down, restarting or locked."""
+        deadline = time.monotonic() + self.retry_seconds
+        delay = 0.2
+        while True:
+            try:
+                return await operation()
+            except DBAPIError as exc:
+                if time.monotonic() + delay > deadline:
+                    raise StoreUnavailable(f"the conversation store did not answer: {exc.orig}") from exc
+                logger.warning("The conversation store is unavailable, retrying: %s", exc.orig)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
 
     def _memory(self) -> InMemoryTrackerStore:
         # Rasa sets the domain on the store after loading the model; the memory store must follow it.
@@ -53,6 +91,17 @@ class ConsentTrackerStore(SQLTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store with consent; otherwise keep in memory and make sure nothing is in the database."""
+        if tracker.sender_id in UNREADABLE:
+            # This turn ran on an empty tracker because the stored one could not be read: saving it
+            # would overwrite (or, without the consent slot, delete) the real conversation.
+            raise StoreUnavailable("the stored conversation could not be read; not saving over it")
+        try:
+            await self._retrying(tracker.sender_id, lambda: self._save(tracker))
+        except StoreUnavailable:
+            UNREADABLE.add(tracker.sender_id)  # not stored: the channel must not acknowledge this turn
+            raise
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
         self._forget_stale()
         sender = tracker.sender_id
         tracker = forget_before_deletion(tracker, self.domain)
@@ -68,7 +117,13 @@ class ConsentTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         if sender_id in self.memory.store:
             return await self._memory().retrieve(sender_id)
-        return await super().retrieve(sender_id)
+        try:
+            tracker = await self._retrying(sender_id, lambda: super(ConsentTrackerStore, self).retrieve(sender_id))
+        except StoreUnavailable:
+            UNREADABLE.add(sender_id)
+            raise
+        UNREADABLE.discard(sender_id)
+        return tracker
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         if conversation_id in self.memory.store:

@@ -71,3 +71,19 @@ async def test_a_silent_bot_that_is_not_paused_gets_the_kind_fault_message(datab
     answer = await VeivalgRestInput().answer(agent, parse_body(b'{"sender": "s3", "message": "hei"}'), quiet_bot)
 
     assert answer == [{"recipient_id": "s3", "text": system_texts()["technical_problem"]}]
+
+
+async def test_a_turn_on_an_unreadable_conversation_is_not_acknowledged(database):
+    from bot.tracker_store import UNREADABLE
+
+    agent = await agent_with("s4", paused=False, intent="greet")
+
+    async def bot_on_an_empty_tracker(message) -> None:
+        UNREADABLE.add("s4")  # the tracker store could not read the stored conversation
+        await message.output_channel.send_text_message("s4", "Hei! Jeg er Veivalg.")
+
+    answer = await VeivalgRestInput().answer(agent, parse_body(b'{"sender": "s4", "message": "hei"}'),
+                                             bot_on_an_empty_tracker)
+
+    assert answer == [{"recipient_id": "s4", "text": system_texts()["technical_problem"]}]
+    UNREADABLE.discard("s4")

@@ -112,3 +112,51 @@ async def test_after_a_confirmed_deletion_nothing_before_it_is_stored_or_remembe
     assert "jeg heter Ola og vil bli tømrer" not in texts and "slett samtalen min" not in texts
     assert texts[-1] == "Ferdig. Samtalen er slettet."
     assert kept.get_slot(CONSENT_SLOT) is False and kept.get_slot("retention_days") == 30
+
+
+class FlakyDatabase:
+    """Makes the store's reads and writes fail `failures` times, as a restarting database does."""
+
+    def __init__(self, store: ConsentTrackerStore, failures: int) -> None:
+        from sqlalchemy.exc import OperationalError
+
+        self.failures = failures
+        self.error = OperationalError("select", {}, Exception("server closed the connection unexpectedly"))
+        self.original = store.session_scope
+
+        def session_scope():
+            if self.failures > 0:
+                self.failures -= 1
+                raise self.error
+            return self.original()
+
+        store.session_scope = session_scope
+
+
+async def test_a_restarting_database_costs_a_retry_not_a_conversation(store):
+    tracker = conversation("pg", True)
+    await store.save(tracker)
+    FlakyDatabase(store, failures=3)
+
+    kept = await store.retrieve("pg")
+
+    assert kept is not None and kept.get_slot(CONSENT_SLOT) is True
+    assert "pg" not in tracker_store.UNREADABLE
+
+
+async def test_an_unreadable_conversation_is_never_saved_over(store):
+    await store.save(conversation("down", True))
+    rows = stored_rows(store, "down")
+    store.retry_seconds = 0.3
+    flaky = FlakyDatabase(store, failures=1000)
+
+    with pytest.raises(tracker_store.StoreUnavailable):
+        await store.retrieve("down")
+    assert "down" in tracker_store.UNREADABLE
+    # Rasa goes on with an empty tracker (no consent slot) and then saves it: that must not delete anything.
+    with pytest.raises(tracker_store.StoreUnavailable):
+        await store.save(conversation("down", None))
+
+    flaky.failures = 0  # the database is back
+    assert stored_rows(store, "down") == rows
+    assert (await store.retrieve("down")) is not None and "down" not in tracker_store.UNREADABLE

@@ -15,9 +15,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.buttons import select_button
+from bot.buttons import is_number, select_button
 from bot.inbound import InboundMessage, InvalidMessage, parse_body
 from bot.settings import get_settings
+from bot.tracker_store import UNREADABLE
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,14 @@ class VeivalgRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> VeivalgRestInput:
+        """Rasa creates the channel at start-up; the one speed-up of Rasa itself is installed then."""
+        from bot import rasa_speedups
+
+        rasa_speedups.apply()
+        return cls()
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -84,8 +93,10 @@ class VeivalgRestInput(RestInput):
             return reply("message_too_long")
         text = message.text
         collector = CollectingOutputChannel()
+        UNREADABLE.discard(message.sender)
         try:
-            payload = select_button(text, await last_buttons(agent, message.sender))
+            # Reading the conversation costs time; only a typed number needs the latest buttons.
+            payload = select_button(text, await last_buttons(agent, message.sender)) if is_number(text) else None
             await on_new_message(
                 UserMessage(
                     payload or text,
@@ -97,6 +108,10 @@ class VeivalgRestInput(RestInput):
             )
         except Exception:
             logger.exception("Could not handle a message from %s", message.sender)
+        if message.sender in UNREADABLE:
+            # The conversation could not be read from the database: whatever the bot said was said to an
+            # empty conversation. Say honestly that something is wrong; nothing stored was touched.
+            return reply("technical_problem")
         if collector.messages:
             return collector.messages
         tracker = await _tracker_or_none(agent, message.sender)

@@ -70,7 +70,9 @@ class RasaGateway:
         """The bot's answers to `text`; raise RasaUnavailable when Rasa is down, slow or broken."""
         body = {"sender": conversation_id, "message": text, "metadata": {"channel": channel}}
         try:
-            response = await self._http().post(self.webhook_url, json=body)
+            # The header lets a load balancer keep each conversation on one Rasa server (scaled profile).
+            response = await self._http().post(self.webhook_url, json=body,
+                                               headers={"X-Veivalg-Sender": conversation_id})
             response.raise_for_status()
             return parse_answer(response.json())
         except (httpx.HTTPError, ValueError) as exc:
