@@ -1,0 +1,250 @@
+"""The load tool's own logic: classifying answers, percentiles, and the check of the conversation store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bench.load import (
+    LoadRun,
+    Sent,
+    Step,
+    Turn,
+    check_conversation,
+    classify,
+    conversation,
+    expected_messages,
+    percentile,
+    pick,
+    run_load,
+    stored_user_messages,
+    summarise,
+    technical_problem_text,
+    verify,
+)
+
+
+def sent(*items: str) -> list[Sent]:
+    """'a' is an acknowledged message, '?a' one that got an error answer."""
+    return [Sent(item.lstrip("?"), required=not item.startswith("?")) for item in items]
+
+
+def test_everything_stored_once_in_order_passes():
+    assert check_conversation("s", sent("hei", "/affirm", "vet ikke"), ["hei", "/affirm", "vet ikke"]).ok
+
+
+def test_an_acknowledged_message_missing_from_the_store_is_lost():
+    result = check_conversation("s", sent("hei", "/affirm", "vet ikke"), ["hei", "/affirm"])
+
+    assert not result.ok
+    assert result.lost == ("vet ikke",)
+
+
+def test_a_message_stored_twice_is_a_duplicate():
+    result = check_conversation("s", sent("hei", "/affirm", "vet ikke"), ["hei", "/affirm", "vet ikke", "vet ikke"])
+
+    assert not result.ok
+    assert result.duplicated == ("vet ikke",)
+    assert result.lost == ()
+
+
+def test_messages_stored_in_another_order_fail():
+    result = check_conversation("s", sent("hei", "/affirm", "vet ikke"), ["hei", "vet ikke", "/affirm"])
+
+    assert not result.ok
+    assert result.out_of_order
+    assert (result.lost, result.duplicated, result.foreign) == ((), (), ())
+
+
+def test_a_stored_message_that_was_never_sent_is_foreign():
+    result = check_conversation("s", sent("hei"), ["hei", "noe annet"])
+
+    assert result.foreign == ("noe annet",)
+
+
+@pytest.mark.parametrize("stored", [["hei", "vet ikke"], ["hei", "/affirm", "vet ikke"]])
+def test_a_message_that_got_an_error_may_or_may_not_be_stored(stored: list[str]):
+    assert check_conversation("s", sent("hei", "?/affirm", "vet ikke"), stored).ok
+
+
+def test_a_message_that_got_an_error_must_not_be_stored_twice():
+    stored = ["hei", "/affirm", "/affirm", "vet ikke"]
+
+    assert not check_conversation("s", sent("hei", "?/affirm", "vet ikke"), stored).ok
+
+
+def test_repeated_texts_are_matched_so_that_a_valid_order_is_found():
+    # The first «vet ikke» got an error; the one stored is the acknowledged second one.
+    assert check_conversation("s", sent("?vet ikke", "vet ikke"), ["vet ikke"]).ok
+    assert check_conversation("s", sent("vet ikke", "?hei", "vet ikke"), ["vet ikke", "vet ikke"]).ok
+    assert not check_conversation("s", sent("vet ikke", "vet ikke"), ["vet ikke"]).ok
+
+
+def turn(index: int, text: str, error: str = "", consent: bool = False, upstream: str = "127.0.0.1:5006") -> Turn:
+    return Turn("s", index, text, 0.0, 0.1, error=error, consent=consent, upstream=upstream)
+
+
+def test_without_an_acknowledged_yes_to_storing_nothing_is_expected():
+    turns = [turn(0, "hei"), turn(1, "/affirm", error="http 502", consent=True), turn(2, "vet ikke")]
+
+    assert expected_messages(turns) is None
+
+
+def test_messages_before_consent_on_another_server_may_be_missing():
+    turns = [
+        turn(0, "hei", upstream="127.0.0.1:5006"),
+        turn(1, "/affirm", consent=True, upstream="127.0.0.1:5007"),
+        turn(2, "vet ikke", upstream="127.0.0.1:5007"),
+    ]
+
+    expected = expected_messages(turns)
+
+    assert expected == [Sent("hei", False), Sent("/affirm", True), Sent("vet ikke", True)]
+
+
+def test_verify_counts_lost_messages_over_a_run():
+    run = LoadRun(users=2, wall_seconds=1.0, turns=[
+        Turn("a", 0, "hei", 0, 0.1), Turn("a", 1, "/affirm", 0, 0.1, consent=True),
+        Turn("b", 0, "hei", 0, 0.1), Turn("b", 1, "/affirm", 0, 0.1, consent=True),
+        Turn("c", 0, "hei", 0, 0.1), Turn("c", 1, "/deny", 0, 0.1),
+    ])
+
+    verification = verify(run, {"a": ["hei", "/affirm"], "b": ["hei"]})
+
+    assert (verification.checked, verification.not_checked, verification.acknowledged_messages) == (2, 1, 4)
+    assert verification.lost == 1
+    assert [c.sender for c in verification.failures] == ["b"]
+
+
+def test_the_channels_technical_problem_answer_is_not_an_acknowledgement():
+    problem = [{"recipient_id": "s", "text": technical_problem_text()}]
+
+    assert classify(200, problem) == "technical problem"
+    assert classify(502, None) == "http 502"
+    assert classify(200, []) == "empty answer"
+    assert classify(200, [{"recipient_id": "s", "text": "Hei!"}]) == ""
+
+
+def test_nearest_rank_percentiles():
+    values = [float(v) for v in range(1, 101)]
+
+    assert (percentile(values, 0.5), percentile(values, 0.95), percentile(values, 0.99)) == (50.0, 95.0, 99.0)
+    assert percentile([], 0.95) == 0.0
+    assert percentile([7.0], 0.99) == 7.0
+
+
+def test_a_button_step_sends_the_payload_the_bot_offered():
+    body = [{"text": "Vil du?", "buttons": [{"title": "Ja, ta vare på den", "payload": "/affirm"}]}]
+
+    assert pick(Step("fallback", button="Ja, ta vare på den"), body) == "/affirm"
+    assert pick(Step("fallback", button="Finnes ikke"), body) == "fallback"
+
+
+def test_the_conversation_covers_consent_a_knapp_an_occupation_the_plan_and_a_rating():
+    steps = conversation(random.Random(3))
+    texts = [s.text for s in steps]
+
+    assert texts[0] == "hei" and steps[1].consent
+    assert "vet ikke" in texts
+    assert any(t.startswith("hva gjør en ") for t in texts)
+    assert "/request_summary" in texts and "ha det" in texts and "5" in texts
+    assert sum(1 for s in steps if s.consent) == 1
+
+
+def test_stored_user_messages_reads_rasas_events_table_in_order(tmp_path: Path):
+    database = tmp_path / "tracker.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "create table events (id integer primary key, sender_id text, type_name text, timestamp real, "
+            "intent_name text, action_name text, data text)"
+        )
+        rows = [("a", "user", {"text": "hei"}), ("a", "bot", {"text": "Hei!"}), ("b", "user", {"text": "x"}),
+                ("a", "user", {"text": "/affirm"})]
+        connection.executemany(
+            "insert into events (sender_id, type_name, data) values (?, ?, ?)",
+            [(s, t, json.dumps(d)) for s, t, d in rows],
+        )
+
+    found = stored_user_messages(f"sqlite:///{database}", ["a", "c"])
+
+    assert found == {"a": ["hei", "/affirm"], "c": []}
+
+
+def serve(handler, users: int, retries: int) -> tuple[LoadRun, list[tuple[str, str, str]]]:
+    """Run the load tool against an in-process HTTP server; return the run and what the server received."""
+    from aiohttp import web
+
+    received: list[tuple[str, str, str]] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        body = await request.json()
+        received.append((body["sender"], body["message"], request.headers.get("X-Veivalg-Sender", "")))
+        return web.json_response(handler(body["sender"], body["message"], received))
+
+    async def scenario() -> LoadRun:
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        try:
+            return await run_load(f"http://127.0.0.1:{port}/webhooks/rest/webhook", users=users, duration=60,
+                                  think=0, ramp=0, prefix="unit", retries=retries)
+        finally:
+            await runner.cleanup()
+
+    return asyncio.run(scenario()), received
+
+
+def test_run_load_talks_to_a_webhook_and_measures_every_turn():
+    def answer(sender: str, message: str, received: list) -> list[dict[str, str]]:
+        if message == "vet ikke":
+            return [{"recipient_id": sender, "text": technical_problem_text()}]
+        return [{"recipient_id": sender, "text": "Samtalen tas vare på"}]
+
+    run, received = serve(answer, users=3, retries=0)
+    summary = summarise(run)
+
+    assert summary.turns == 3 * 15 and len(received) == 45
+    assert all(sender == header for sender, _, header in received)  # the gateway's routing header
+    assert summary.errors == {"technical problem": 3}
+    assert summary.acknowledged == 42
+    assert summary.unexpected == 42 - 3  # only the consent answer has the phrase this fake server says
+    assert {t.sender for t in run.turns} == {"unit-0000-0", "unit-0001-0", "unit-0002-0"}
+
+
+def test_after_an_error_answer_the_user_sends_the_same_message_again():
+    def answer(sender: str, message: str, received: list) -> list[dict[str, str]]:
+        first_try = [m for _, m, _ in received].count(message) == 1
+        if message == "vet ikke" and first_try:
+            return [{"recipient_id": sender, "text": technical_problem_text()}]
+        return [{"recipient_id": sender, "text": "ok"}]
+
+    run, _ = serve(answer, users=1, retries=2)
+
+    tries = [t for t in run.turns if t.text == "vet ikke"]
+    assert [t.error for t in tries] == ["technical problem", ""]
+    assert tries[0].index == tries[1].index
+    assert len(run.turns) == 16
+    expected = expected_messages(run.turns)
+    assert expected is not None
+    assert [s.required for s in expected if s.text == "vet ikke"] == [False, True]
+
+
+def test_a_refused_connection_is_an_error_not_a_crash():
+    async def scenario() -> LoadRun:
+        return await run_load("http://127.0.0.1:9/webhooks/rest/webhook", users=1, duration=5, think=0, ramp=0,
+                              retries=0)
+
+    run = asyncio.run(scenario())
+
+    assert len(run.turns) == 15
+    assert all(t.error == "connection: ConnectError" for t in run.turns)
+    assert summarise(run).acknowledged == 0
