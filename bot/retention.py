@@ -6,10 +6,11 @@ import logging
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, func, inspect, select
+from sqlalchemy import Table, delete, func, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
 from bot.db import Base, engine_for
+from bot.rasa_events import events as EVENTS
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -17,20 +18,6 @@ logger = logging.getLogger(__name__)
 # Tables of Veivalg's own database that record who did what (the audit log) are kept on deletion:
 # they hold the conversation's id, never its text. A table opts out with info={"keep_on_delete": True}.
 KEEP_ON_DELETE = "keep_on_delete"
-
-_events_metadata = MetaData()
-EVENTS = Table(
-    "events",
-    _events_metadata,
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255), nullable=False, index=True),
-    Column("type_name", String(255), nullable=False),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", String),
-)
-
 
 @dataclass(frozen=True)
 class PurgeResult:

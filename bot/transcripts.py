@@ -14,13 +14,6 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     JSON,
-    Column,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
     case,
     cast,
     func,
@@ -32,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import ColumnElement
 
 from bot import knapper
+from bot.rasa_events import events
 from bot.settings import Settings
 
 try:
@@ -40,20 +34,6 @@ try:
     LOCAL_TZ: Any = ZoneInfo("Europe/Oslo")
 except Exception:  # pragma: no cover - a machine without time zone data shows UTC
     LOCAL_TZ = timezone.utc
-
-# Rasa's SQLTrackerStore table, described here so the web process never imports Rasa.
-metadata = MetaData()
-events = Table(
-    "events",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255), nullable=False, index=True),
-    Column("type_name", String(255), nullable=False),
-    Column("timestamp", Float),
-    Column("intent_name", String(255)),
-    Column("action_name", String(255)),
-    Column("data", Text),
-)
 
 LOW_CONFIDENCE = 0.6
 FALLBACK_ACTIONS = ("action_default_fallback", "utter_fallback_first", "utter_fallback_second")
