@@ -169,6 +169,20 @@ def _missing(request: Request, db: Session, user: User, sender_id: str) -> Respo
     return _error(request, 404)
 
 
+def _read(
+    request: Request, db: Session, sender_id: str, action: str, *, api: bool = False
+) -> transcripts.Transcript | Response:
+    """A counsellor's (or admin's) read of one stored transcript: guarded, 404 when unknown, audited."""
+    user = _guard(request, db, READERS, api=api)
+    if isinstance(user, Response):
+        return user
+    found = transcripts.load_transcript(sender_id, session=db)
+    if found is None:
+        return _missing(request, db, user, sender_id) or _error(request, 404)
+    _audit(db, user, action, sender_id)
+    return found
+
+
 def _audit(db: Session, user: User, action: str, sender_id: str | None = None, detail: str | None = None) -> None:
     audit.record(action, session=db, username=user.username, role=user.role, sender_id=sender_id, detail=detail)
 
@@ -340,13 +354,9 @@ def _conversation_routes(review: FastAPI, maker: sessionmaker, settings: Setting
     @review.get("/samtaler/{sender_id}", response_class=HTMLResponse)
     def transcript_page(request: Request, sender_id: str) -> Response:
         with maker.begin() as db:
-            user = _guard(request, db, READERS)
-            if isinstance(user, Response):
-                return user
-            found = transcripts.load_transcript(sender_id, session=db)
-            if found is None:
-                return _missing(request, db, user, sender_id) or _error(request, 404)
-            _audit(db, user, "read", sender_id)
+            found = _read(request, db, sender_id, "read")
+            if isinstance(found, Response):
+                return found
             return _render(request, "transcript.html", {
                 "section": "samtaler", "t": found, "notes": store.notes_for(sender_id, session=db),
                 "tags": store.tags_for(sender_id, session=db),
@@ -408,13 +418,9 @@ def _conversation_routes(review: FastAPI, maker: sessionmaker, settings: Setting
     @review.get("/samtaler/{sender_id}/eksport.json")
     def export_json(request: Request, sender_id: str) -> Response:
         with maker.begin() as db:
-            user = _guard(request, db, READERS, api=True)
-            if isinstance(user, Response):
-                return user
-            found = transcripts.load_transcript(sender_id, session=db)
-            if found is None:
-                return _missing(request, db, user, sender_id) or _error(request, 404)
-            _audit(db, user, "export_json", sender_id)
+            found = _read(request, db, sender_id, "export_json", api=True)
+            if isinstance(found, Response):
+                return found
             body = transcripts.transcript_as_json(found)
             body["notes"] = [
                 {"author": n.author, "text": n.text, "created_at": _local(n.created_at)}
@@ -431,13 +437,9 @@ def _conversation_routes(review: FastAPI, maker: sessionmaker, settings: Setting
     @review.get("/samtaler/{sender_id}/eksport.csv")
     def export_csv(request: Request, sender_id: str) -> Response:
         with maker.begin() as db:
-            user = _guard(request, db, READERS, api=True)
-            if isinstance(user, Response):
-                return user
-            found = transcripts.load_transcript(sender_id, session=db)
-            if found is None:
-                return _missing(request, db, user, sender_id) or _error(request, 404)
-            _audit(db, user, "export_csv", sender_id)
+            found = _read(request, db, sender_id, "export_csv", api=True)
+            if isinstance(found, Response):
+                return found
             return Response(
                 "\ufeff" + transcripts.transcript_as_csv(found), media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": _attachment(sender_id, "csv")},
@@ -446,13 +448,9 @@ def _conversation_routes(review: FastAPI, maker: sessionmaker, settings: Setting
     @review.get("/samtaler/{sender_id}/utskrift", response_class=HTMLResponse)
     def print_page(request: Request, sender_id: str) -> Response:
         with maker.begin() as db:
-            user = _guard(request, db, READERS)
-            if isinstance(user, Response):
-                return user
-            found = transcripts.load_transcript(sender_id, session=db)
-            if found is None:
-                return _missing(request, db, user, sender_id) or _error(request, 404)
-            _audit(db, user, "print", sender_id)
+            found = _read(request, db, sender_id, "print")
+            if isinstance(found, Response):
+                return found
             return _render(request, "print.html", {"t": found, "printed": datetime.now(LOCAL_TZ)})
 
     @review.get("/samtaler/{sender_id}/slett", response_class=HTMLResponse)
