@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import sessionmaker
 
 from bot import handover, transcripts
-from bot.review import audit
+from bot.review import audit, security
 from bot.review.accounts import User
 from bot.settings import Settings
 from bot.takeover import Takeover, TakeoverError
@@ -74,34 +74,33 @@ def add_handoff_routes(
             record(db, user, "online", detail="pålogget" if online == "ja" else "avlogget")
         return redirect(request, "/ko")
 
-    @review.post("/ko/{handoff_id}/ta")
-    def take(request: Request, handoff_id: int, csrf_token: str = Form("")) -> Response:
+    def move(
+        request: Request, handoff_id: int, csrf_token: str, action: str,
+        change: Callable[[Any, User], handover.Handoff | None], to_chat: bool,
+    ) -> Response:
+        """Take or close a queue entry: CSRF, role, 404 when it cannot be changed, audited."""
         if failed := csrf_failed(request, csrf_token):
             return failed
         with maker.begin() as db:
             user = guard(request, db, COUNSELLORS)
             if not isinstance(user, User):
                 return user
-            entry = handover.take(handoff_id, user.username, session=db)
+            entry = change(db, user)
             if entry is None:
                 return error(request, 404)
-            record(db, user, "handoff_take", entry.sender_id, entry.contact_code)
+            record(db, user, action, entry.sender_id, entry.contact_code)
             live = bool(entry.live)
-        return redirect(request, f"/ko/{handoff_id}/chat" if live else "/ko")
+        return redirect(request, f"/ko/{handoff_id}/chat" if to_chat and live else "/ko")
+
+    @review.post("/ko/{handoff_id}/ta")
+    def take(request: Request, handoff_id: int, csrf_token: str = Form("")) -> Response:
+        return move(request, handoff_id, csrf_token, "handoff_take",
+                    lambda db, user: handover.take(handoff_id, user.username, session=db), to_chat=True)
 
     @review.post("/ko/{handoff_id}/ferdig")
     def done(request: Request, handoff_id: int, csrf_token: str = Form("")) -> Response:
-        if failed := csrf_failed(request, csrf_token):
-            return failed
-        with maker.begin() as db:
-            user = guard(request, db, COUNSELLORS)
-            if not isinstance(user, User):
-                return user
-            entry = handover.close(handoff_id, session=db)
-            if entry is None:
-                return error(request, 404)
-            record(db, user, "handoff_done", entry.sender_id, entry.contact_code)
-        return redirect(request, "/ko")
+        return move(request, handoff_id, csrf_token, "handoff_done",
+                    lambda db, user: handover.close(handoff_id, session=db), to_chat=False)
 
     def taken_by_me(request: Request, db: Any, handoff_id: int) -> tuple[User, handover.Handoff] | Response:
         user = guard(request, db, COUNSELLORS)
@@ -161,8 +160,6 @@ def add_handoff_routes(
                     control.hand_back(sender)
                     handover.close(handoff_id, session=db)
             except TakeoverError as exc:
-                from bot.review import security
-
                 security.flash(request, str(exc))
             else:
                 record(db, user, action, sender, entry.contact_code)
