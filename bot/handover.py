@@ -115,9 +115,8 @@ def request_handoff(
         if summary:
             existing.summary = summary
         return existing
-    codes = set(session.execute(select(Handoff.contact_code)).scalars())
     code = new_contact_code()
-    while code in codes:
+    while session.execute(select(Handoff.id).where(Handoff.contact_code == code)).first() is not None:
         code = new_contact_code()
     handoff = Handoff(
         sender_id=sender_id, contact_code=code, status=NEW, urgent=urgent, reason=reason, live=live,
