@@ -3,55 +3,23 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bot.db import session_factory
 from bot.quality import Rating
-from bot.settings import PROJECT_ROOT, Settings
 from bot.web.app import create_app
+from tests.browser.conftest import SCREENSHOTS, needs_chromium
 from tests.fixtures.transcripts.seed import PASSWORD, review_settings, sender
+from tests.test_widget_gateway import serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 HANDOVER = sender("handover")
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed")
-
-
-@contextmanager
-def _serve(settings: Settings) -> Iterator[str]:
-    """The web process's app on a free loopback port, in a thread."""
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", ws="none"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the web app did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -60,16 +28,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with session_factory(settings.database_url).begin() as db:
         for day, rating in ((11, 2), (12, 4), (18, 5), (19, 4), (20, 3)):
             db.add(Rating(created_at=datetime(2025, 11, day, 12, tzinfo=timezone.utc), rating=rating, knapper=""))
-    with _serve(settings) as url:
+    with serve(create_app(settings)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

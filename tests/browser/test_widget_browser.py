@@ -6,25 +6,17 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from bot.settings import PROJECT_ROOT
 from bot.web.app import create_app
 from bot.widget.hub import Hub, reset_hub
+from tests.browser.conftest import SCREENSHOTS, needs_chromium
 from tests.test_widget_gateway import FakeRasa, serve
 from tests.test_widget_routes import widget_settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed")
+pytestmark = needs_chromium
 
 
 @dataclass
@@ -45,14 +37,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         with serve(app) as url:
             yield Stack(fake, url, app.state.chat_widget.hub)
         reset_hub()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
