@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from typing import ClassVar
 
@@ -18,7 +17,7 @@ from bot.review.audit import AuditEntry
 from bot.review.routes import mount_review
 from bot.settings import load_settings
 from bot.takeover import TakeoverError
-from tests.fixtures.transcripts.seed import PASSWORD, review_settings
+from tests.fixtures.transcripts.seed import csrf_of, logged_in_as, review_settings
 
 
 class FakeTakeover:
@@ -74,20 +73,6 @@ def client(settings):
     return TestClient(app)
 
 
-def csrf(client: TestClient, path: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
-    assert found
-    return found.group(1)
-
-
-def login(client: TestClient, username: str) -> TestClient:
-    token = csrf(client, "/review/login")
-    response = client.post("/review/login", data={"username": username, "password": PASSWORD, "csrf_token": token},
-                           follow_redirects=False)
-    assert response.status_code == 303
-    return client
-
-
 def queued(settings, sender: str = "w-live", live: bool = True, urgent: bool = False) -> int:
     with session_factory(settings.database_url).begin() as db:
         return int(handover.request_handoff(sender, session=db, live=live, urgent=urgent,
@@ -102,20 +87,20 @@ def audited(settings) -> list[tuple[str, str | None]]:
 def test_the_queue_needs_a_login_and_a_counsellor_role(client, settings):
     queued(settings)
     assert client.get("/review/ko", follow_redirects=False).status_code == 303
-    login(client, "leif")
+    logged_in_as(client, "leif")
     assert client.get("/review/ko").status_code == 403
 
 
 def test_a_counsellor_sees_the_queue_urgent_first_and_goes_online(client, settings):
     queued(settings, "w-calm", live=False)
     queued(settings, "w-crisis", live=False, urgent=True)
-    login(client, "vera")
+    logged_in_as(client, "vera")
 
     page = client.get("/review/ko").text
     assert page.index("Haster") < page.index("Ta saken")  # the urgent case is the first row
     assert "Min plan:" in page and "ikke pålogget" in page
 
-    token = csrf(client, "/review/ko")
+    token = csrf_of(client, "/review/ko")
     client.post("/review/ko/palogget", data={"csrf_token": token, "online": "ja"})
     with session_factory(settings.database_url).begin() as db:
         assert handover.anyone_online(session=db)
@@ -124,8 +109,8 @@ def test_a_counsellor_sees_the_queue_urgent_first_and_goes_online(client, settin
 
 def test_taking_a_live_case_then_writing_and_handing_back(client, settings):
     handoff = queued(settings)
-    login(client, "vera")
-    token = csrf(client, "/review/ko")
+    logged_in_as(client, "vera")
+    token = csrf_of(client, "/review/ko")
 
     response = client.post(f"/review/ko/{handoff}/ta", data={"csrf_token": token}, follow_redirects=False)
     assert response.headers["location"].endswith(f"/ko/{handoff}/chat")
@@ -147,19 +132,19 @@ def test_only_the_counsellor_who_took_the_case_can_chat(client, settings):
     handoff = queued(settings)
     with session_factory(settings.database_url).begin() as db:
         handover.take(handoff, "ada", session=db)
-    login(client, "vera")
+    logged_in_as(client, "vera")
 
     assert client.get(f"/review/ko/{handoff}/chat").status_code == 403
     assert client.get("/review/ko/999/chat").status_code == 404
-    token = csrf(client, "/review/ko")
+    token = csrf_of(client, "/review/ko")
     assert client.post(f"/review/ko/{handoff}/skriv", data={"csrf_token": token, "text": "hei"}).status_code == 403
     assert FakeTakeover.calls == []
 
 
 def test_a_rasa_failure_is_shown_kindly_and_nothing_is_audited_as_done(client, settings):
     handoff = queued(settings)
-    login(client, "vera")
-    token = csrf(client, "/review/ko")
+    logged_in_as(client, "vera")
+    token = csrf_of(client, "/review/ko")
     client.post(f"/review/ko/{handoff}/ta", data={"csrf_token": token})
     FakeTakeover.fail = True
 

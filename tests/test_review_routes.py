@@ -24,7 +24,7 @@ from bot.review.routes import mount_review
 from bot.review.security import SESSION_COOKIE
 from bot.settings import load_settings
 from bot.transcripts import events
-from tests.fixtures.transcripts.seed import PASSWORD, review_settings, sender
+from tests.fixtures.transcripts.seed import PASSWORD, csrf_of, log_in, logged_in_as, review_settings, sender
 
 KNAPP_DONE, HANDOVER, CRISIS = sender("knapp_done"), sender("handover"), sender("crisis")
 FALLBACKS, TRANSITION = sender("fallbacks"), sender("transition_unfinished")
@@ -58,25 +58,6 @@ def client(settings):
     return TestClient(app)
 
 
-def _csrf(client: TestClient, path: str = "/review/login") -> str:
-    page = client.get(path)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found, page.text
-    return found.group(1)
-
-
-def _login(client: TestClient, username: str, password: str = PASSWORD, **extra: str):
-    return client.post(
-        "/review/login", data={"username": username, "password": password, "csrf_token": _csrf(client), **extra},
-        follow_redirects=False,
-    )
-
-
-def _as(client: TestClient, username: str) -> TestClient:
-    assert _login(client, username).status_code == 303
-    return client
-
-
 def _audit(settings, **where) -> list[tuple]:
     with session_factory(settings.database_url).begin() as db:
         query = select(AuditEntry.username, AuditEntry.action, AuditEntry.sender_id).order_by(AuditEntry.id)
@@ -94,7 +75,7 @@ def _user_id(db, username: str) -> int:
 def _post(client: TestClient, path: str, data: dict[str, str], token: bool = True):
     form = dict(data)
     if token:
-        form["csrf_token"] = _csrf(client, "/review/samtaler")
+        form["csrf_token"] = csrf_of(client, "/review/samtaler")
     return client.post(path, data=form, follow_redirects=False)
 
 
@@ -131,13 +112,13 @@ def test_a_post_without_login_changes_nothing(client, settings):
 
 
 def test_login_takes_each_role_to_its_start_page(client, settings):
-    response = _login(client, "vera")
+    response = log_in(client, "vera")
     assert response.status_code == 303 and response.headers["location"] == "/review/samtaler"
     assert "Vera" not in client.get("/review/samtaler").text and "vera · Karriereveileder" in client.get(
         "/review/samtaler"
     ).text
     leader = TestClient(client.app)
-    assert _login(leader, "LEIF ").headers["location"] == "/review/kvalitet"
+    assert log_in(leader, "LEIF ").headers["location"] == "/review/kvalitet"
     assert ("vera", "login", None) in _audit(settings) and ("leif", "login", None) in _audit(settings)
     cookie = response.headers["set-cookie"]
     assert SESSION_COOKIE in cookie and "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
@@ -145,8 +126,8 @@ def test_login_takes_each_role_to_its_start_page(client, settings):
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(client, settings):
-    wrong = _login(client, "vera", "feil-passord-123456")
-    unknown = _login(client, "ingen", "feil-passord-123456")
+    wrong = log_in(client, "vera", "feil-passord-123456")
+    unknown = log_in(client, "ingen", "feil-passord-123456")
     assert wrong.status_code == unknown.status_code == 401
     message = re.compile(r'<p class="error"[^>]*>([^<]+)</p>')
     expected = ["Feil brukernavn eller passord. Prøv igjen."]
@@ -156,19 +137,19 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, settings):
 
 
 def test_five_failures_lock_the_username_for_fifteen_minutes(client, settings):
-    answers = [_login(client, "vera", f"feil-{n}-passord-xyz").status_code for n in range(5)]
+    answers = [log_in(client, "vera", f"feil-{n}-passord-xyz").status_code for n in range(5)]
     assert answers == [401, 401, 401, 401, 429]
-    locked = _login(client, "vera")  # the right password does not help while locked
+    locked = log_in(client, "vera")  # the right password does not help while locked
     assert locked.status_code == 429 and "For mange forsøk. Vent 15 minutter" in locked.text
     assert client.get("/review/samtaler", follow_redirects=False).status_code == 303
     # an unknown username locks the same way, with the same words
     for n in range(5):
-        last = _login(client, "ukjent", f"feil-{n}-passord-xyz")
+        last = log_in(client, "ukjent", f"feil-{n}-passord-xyz")
     assert last.status_code == 429 and "For mange forsøk. Vent 15 minutter" in last.text
     assert [a for _, a, _ in _audit(settings, username="vera")] == ["login_failed"] * 4 + ["login_locked"] * 2
     with session_factory(settings.database_url).begin() as db:
         db.execute(update(LoginThrottle).values(locked_until=utcnow() - timedelta(seconds=1)))
-    assert _login(client, "vera").status_code == 303
+    assert log_in(client, "vera").status_code == 303
 
 
 def test_a_forged_or_tampered_cookie_is_not_a_login(client, settings):
@@ -193,7 +174,7 @@ def test_a_login_older_than_eight_hours_has_ended(client, settings):
 
 
 def test_logout_ends_the_session(client, settings):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     response = _post(client, "/review/logout", {})
     assert response.status_code == 303 and response.headers["location"] == "/review/login"
     assert "Du er logget ut." in client.get("/review/login").text
@@ -203,25 +184,25 @@ def test_logout_ends_the_session(client, settings):
 
 def test_after_login_only_a_path_inside_the_app_is_followed(client):
     target = f"/review/samtaler/{CRISIS}"
-    assert _login(client, "vera", neste=target).headers["location"] == target
+    assert log_in(client, "vera", neste=target).headers["location"] == target
     other = TestClient(client.app)
     for target in ("https://example.org/", "//example.org/review/", "/chat"):
-        assert _login(other, "vera", neste=target).headers["location"] == "/review/samtaler"
+        assert log_in(other, "vera", neste=target).headers["location"] == "/review/samtaler"
 
 
 def test_a_disabled_user_is_logged_out_at_once(client, settings):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     with session_factory(settings.database_url).begin() as db:
         accounts.set_active(_user_id(db, "vera"), False, session=db)
     assert client.get("/review/samtaler", follow_redirects=False).status_code == 303
-    assert _login(client, "vera").status_code == 401
+    assert log_in(client, "vera").status_code == 401
 
 
 # ---------------------------------------------------------------- CSRF
 
 
 def test_a_post_without_or_with_a_wrong_csrf_token_is_refused(client, settings):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     path = f"/review/samtaler/{KNAPP_DONE}/notater"
     assert _post(client, path, {"text": "uten"}, token=False).status_code == 403
     assert _post(client, path, {"text": "feil", "csrf_token": "x" * 43}, token=False).status_code == 403
@@ -239,10 +220,10 @@ def test_login_itself_needs_the_csrf_token(client):
 
 
 def test_another_sessions_token_does_not_work(client, settings):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     stranger = TestClient(client.app)
-    _as(stranger, "ada")
-    theirs = _csrf(stranger, "/review/samtaler")
+    logged_in_as(stranger, "ada")
+    theirs = csrf_of(stranger, "/review/samtaler")
     response = client.post(
         f"/review/samtaler/{KNAPP_DONE}/notater", data={"text": "x", "csrf_token": theirs}, follow_redirects=False
     )
@@ -253,7 +234,7 @@ def test_another_sessions_token_does_not_work(client, settings):
 
 
 def test_a_leader_cannot_open_conversations(client, settings):
-    _as(client, "leif")
+    logged_in_as(client, "leif")
     for path in (f"/review/samtaler/{KNAPP_DONE}", "/review/samtaler", f"/review/samtaler/{KNAPP_DONE}/utskrift",
                  f"/review/samtaler/{KNAPP_DONE}/eksport.json", f"/review/samtaler/{KNAPP_DONE}/eksport.csv",
                  "/review/samtaler/finnes-ikke", "/review/logg", "/review/brukere"):
@@ -266,7 +247,7 @@ def test_a_leader_cannot_open_conversations(client, settings):
 
 
 def test_a_leader_sees_figures_and_never_message_text(client):
-    _as(client, "leif")
+    logged_in_as(client, "leif")
     page = client.get("/review/kvalitet")
     assert page.status_code == 200
     assert "<dt>Samtaler</dt><dd>5</dd>" in page.text
@@ -281,14 +262,14 @@ def test_a_leader_sees_figures_and_never_message_text(client):
 
 
 def test_the_admin_sees_the_unanswered_questions(client):
-    _as(client, "ada")
+    logged_in_as(client, "ada")
     page = client.get("/review/kvalitet")
     assert "Spørsmål chatboten ikke forsto" in page.text
     assert '<td class="message">hvor mye tjener en sveiser i Bergen</td><td>2</td>' in page.text
 
 
 def test_a_counsellor_cannot_read_the_audit_log_or_manage_users(client):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     for path in ("/review/logg", "/review/brukere", "/review/kvalitet"):
         assert client.get(path).status_code == 403
     assert _post(client, "/review/brukere", {"username": "ny", "role": "admin", "password": PASSWORD,
@@ -297,9 +278,9 @@ def test_a_counsellor_cannot_read_the_audit_log_or_manage_users(client):
 
 def test_the_admin_reads_the_audit_log_with_filters(client):
     vera = TestClient(client.app)
-    _as(vera, "vera")
+    logged_in_as(vera, "vera")
     vera.get(f"/review/samtaler/{CRISIS}")
-    _as(client, "ada")
+    logged_in_as(client, "ada")
     page = client.get("/review/logg")
     assert page.status_code == 200 and "Leste en samtale" in page.text and CRISIS in page.text
     only = client.get("/review/logg", params={"bruker": "vera", "handling": "read"})
@@ -312,7 +293,7 @@ def test_the_admin_reads_the_audit_log_with_filters(client):
 
 
 def test_a_guessed_id_is_a_plain_404_and_is_audited(client, settings):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     guessed = client.get("/review/samtaler/w-00000000")
     nowhere = client.get("/review/finnes/ikke")
     assert guessed.status_code == nowhere.status_code == 404
@@ -325,7 +306,7 @@ def test_a_guessed_id_is_a_plain_404_and_is_audited(client, settings):
 
 
 def test_every_read_is_audited(client, settings):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     for path in ("", "/eksport.json", "/eksport.csv", "/utskrift"):
         assert client.get(f"/review/samtaler/{HANDOVER}{path}").status_code == 200
     assert _audit(settings, sender_id=HANDOVER) == [
@@ -337,7 +318,7 @@ def test_every_read_is_audited(client, settings):
 
 
 def test_the_transcript_page_shows_the_chat(client):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     page = client.get(f"/review/samtaler/{HANDOVER}").text
     assert '<li class="turn user">' in page and '<li class="turn counsellor">' in page
     assert 'Karriereveileder <span class="person">person</span>' in page
@@ -360,7 +341,7 @@ def test_the_page_escapes_what_users_wrote(client, settings):
         {"event": "user", "timestamp": 1763500000.0, "text": "<script>alert(1)</script>",
          "parse_data": {"intent": {"name": "out_of_scope", "confidence": 0.9}}, "input_channel": "rest"},
     ])])
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     page = client.get("/review/samtaler/xss")
     assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     headers = page.headers
@@ -392,7 +373,7 @@ def _listed(page: str) -> set[str]:
     ],
 )
 def test_the_list_filters_and_searches(client, params, expected):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     page = client.get("/review/samtaler", params=params)
     assert page.status_code == 200
     assert _listed(page.text) == expected
@@ -400,7 +381,7 @@ def test_the_list_filters_and_searches(client, params, expected):
 
 def test_the_list_is_paginated(client, monkeypatch):
     monkeypatch.setattr(routes, "PAGE_SIZE", 2)
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     first = client.get("/review/samtaler", params={"kanal": ""}).text
     assert _listed(first) == {CRISIS, HANDOVER} and "Side 1 av 3" in first
     assert 'href="?side=2" rel="next"' in first
@@ -415,7 +396,7 @@ def test_the_list_is_paginated(client, monkeypatch):
 
 
 def test_notes_tags_and_review_status(client, settings):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     base = f"/review/samtaler/{FALLBACKS}"
     saved = _post(client, f"{base}/notater", {"text": "Følg opp spørsmålet om lønn.\nRing torsdag."})
     assert saved.status_code == 303 and saved.headers["location"] == f"{base}#oppfolging"
@@ -439,7 +420,7 @@ def test_notes_tags_and_review_status(client, settings):
 
 
 def test_an_empty_note_or_a_bad_tag_is_explained_and_not_saved(client, settings):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     base = f"/review/samtaler/{FALLBACKS}"
     _post(client, f"{base}/notater", {"text": "   "})
     assert "Notatet er tomt. Skriv noe før du lagrer." in client.get(base).text
@@ -453,7 +434,7 @@ def test_an_empty_note_or_a_bad_tag_is_explained_and_not_saved(client, settings)
 
 
 def test_export_json_has_the_transcript_and_the_follow_up(client):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     _post(client, f"/review/samtaler/{KNAPP_DONE}/notater", {"text": "Snakk om fagbrev"})
     _post(client, f"/review/samtaler/{KNAPP_DONE}/merker", {"tag": "fagbrev"})
     response = client.get(f"/review/samtaler/{KNAPP_DONE}/eksport.json")
@@ -467,7 +448,7 @@ def test_export_json_has_the_transcript_and_the_follow_up(client):
 
 
 def test_export_csv_opens_in_a_spreadsheet(client):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     response = client.get(f"/review/samtaler/{HANDOVER}/eksport.csv")
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["content-disposition"] == f'attachment; filename="samtale-{HANDOVER}.csv"'
@@ -479,14 +460,14 @@ def test_export_csv_opens_in_a_spreadsheet(client):
 
 
 def test_the_printable_page_stands_alone(client):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     page = client.get(f"/review/samtaler/{KNAPP_DONE}/utskrift").text
     assert "print.css" in page and "Hovedmeny" not in page
     assert "å være der for datteren min når jeg kommer ut" in page and "Skrevet ut" in page
 
 
 def test_deleting_asks_first_then_removes_everything_but_the_audit_trail(client, settings):
-    _as(client, "vera")
+    logged_in_as(client, "vera")
     base = f"/review/samtaler/{CRISIS}"
     _post(client, f"{base}/notater", {"text": "Ringte helsetjenesten."})
     _post(client, f"{base}/merker", {"tag": "krise"})
@@ -511,12 +492,12 @@ def test_deleting_asks_first_then_removes_everything_but_the_audit_trail(client,
 
 
 def test_the_admin_creates_and_disables_users(client, settings):
-    _as(client, "ada")
+    logged_in_as(client, "ada")
     created = _post(client, "/review/brukere", {"username": "Nora.V", "role": "counsellor", "password": PASSWORD,
                                                 "password_again": PASSWORD})
     assert created.status_code == 303 and "Brukeren «nora.v» er opprettet." in client.get("/review/brukere").text
     nora = TestClient(client.app)
-    _as(nora, "nora.v")
+    logged_in_as(nora, "nora.v")
     twice = _post(client, "/review/brukere", {"username": "nora.v", "role": "leader", "password": PASSWORD,
                                               "password_again": PASSWORD})
     assert twice.status_code == 400 and "Det finnes allerede en bruker med dette brukernavnet." in twice.text
