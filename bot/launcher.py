@@ -211,12 +211,8 @@ class RetentionSchedule:
         return True
 
 
-def run(settings: Settings, on_ready: Callable[[], None] | None = None) -> int:
-    """Run until Ctrl-C or until a service dies; return the exit code."""
-    if not model_path(settings).is_file():
-        echo("Fant ingen modell. Kjør `make setup` (eller `veivalg train`) først.")
-        return 2
-    services = build_services(settings)
+def stop_on_signals() -> threading.Event:
+    """An event set by Ctrl-C (SIGINT) or SIGTERM, so the supervisor stops its services cleanly."""
     stopping = threading.Event()
 
     def handle_signal(signum: int, frame: FrameType | None) -> None:
@@ -224,6 +220,27 @@ def run(settings: Settings, on_ready: Callable[[], None] | None = None) -> int:
 
     signal.signal(signal.SIGINT, handle_signal)
     signal.signal(signal.SIGTERM, handle_signal)
+    return stopping
+
+
+def watch(settings: Settings, stopping: threading.Event, keep_running: Callable[[], bool]) -> int:
+    """Until stopped: restart what died (`keep_running`) and purge old conversations; the exit code."""
+    retention = RetentionSchedule()
+    while not stopping.is_set():
+        if not keep_running():
+            return 1
+        retention.run_if_due(settings)
+        stopping.wait(1.0)
+    return 0
+
+
+def run(settings: Settings, on_ready: Callable[[], None] | None = None) -> int:
+    """Run until Ctrl-C or until a service dies; return the exit code."""
+    if not model_path(settings).is_file():
+        echo("Fant ingen modell. Kjør `make setup` (eller `veivalg train`) først.")
+        return 2
+    services = build_services(settings)
+    stopping = stop_on_signals()
     try:
         start_all(settings, services)
         echo(f"Veivalg svarer på {settings.rasa_url}/webhooks/rest/webhook  (Ctrl-C stopper)")
@@ -232,13 +249,7 @@ def run(settings: Settings, on_ready: Callable[[], None] | None = None) -> int:
         echo(f"logger: {settings.log_dir}")
         if on_ready:
             on_ready()
-        retention = RetentionSchedule()
-        while not stopping.is_set():
-            if not supervise(settings, services):
-                return 1
-            retention.run_if_due(settings)
-            stopping.wait(1.0)
-        return 0
+        return watch(settings, stopping, lambda: supervise(settings, services))
     except RuntimeError as exc:
         echo(str(exc))
         return 1

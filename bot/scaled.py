@@ -19,13 +19,12 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import FrameType
 
 import psycopg2  # type: ignore[import-untyped]
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.engine import make_url
 
-from bot.launcher import RetentionSchedule, Service, echo, start_service, stop_all, supervise
+from bot.launcher import Service, echo, start_service, stop_all, stop_on_signals, supervise, watch
 from bot.runtime_env import child_environment
 from bot.settings import Config, Settings, SettingsError
 from bot.training import model_path
@@ -535,13 +534,7 @@ def run(settings: Settings) -> int:
         echo(str(exc))
         return 2
     effective = scaled.effective()
-    stopping = threading.Event()
-
-    def handle_signal(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
-
-    signal.signal(signal.SIGINT, handle_signal)
-    signal.signal(signal.SIGTERM, handle_signal)
+    stopping = stop_on_signals()
     try:
         start_all(scaled, services, stopping)
         echo(
@@ -549,13 +542,7 @@ def run(settings: Settings) -> int:
             f"{scaled.gateway_url}/webhooks/rest/webhook  (Ctrl-C stopper)"
         )
         echo(f"klienter sender samtale-id-en i {SENDER_HEADER} (eller ?sender=); logger: {scaled.log_dir}")
-        retention = RetentionSchedule()
-        while not stopping.is_set():
-            if not supervise_once(effective, services):
-                return 1
-            retention.run_if_due(effective)
-            stopping.wait(1.0)
-        return 0
+        return watch(effective, stopping, lambda: supervise_once(effective, services))
     except Exception as exc:  # a failed start must still stop what was started
         echo(str(exc))
         return 1
