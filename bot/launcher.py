@@ -114,7 +114,7 @@ def build_services(settings: Settings) -> list[Service]:
     python = sys.executable
     actions = Service(
         name="handlingsserver",
-        command=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions_port)],
+        command=[python, "-m", "bot.action_server", "--actions", "actions", "--port", str(settings.actions_port)],
         health_url=f"http://{settings.actions_host}:{settings.actions_port}/health",
         log_path=settings.log_dir / "actions.log",
     )

@@ -398,7 +398,7 @@ def build_services(scaled: ScaledSettings) -> list[Service]:
         services.append(
             Service(
                 name=f"handlingsserver-{number}",
-                command=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+                command=[python, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
                 health_url=f"http://{settings.actions_host}:{port}/health",
                 log_path=log / f"actions-{number}.log",
                 # Longer than the keep-alive of Rasa's HTTP client (15 s): otherwise Rasa now and then

@@ -63,6 +63,13 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _non_negative_int(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be a whole number, 0 or above")
+    return value
+
+
 def _port(raw: str) -> int:
     value = int(raw)
     if not 0 < value < 65536:
@@ -115,6 +122,8 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     idle_seconds: int = 600
     secure_cookies: bool = False
+    tracker_cache_events: int = 50_000
+    action_history_turns: int = 5
 
     @property
     def rasa_api_token(self) -> str:
@@ -213,6 +222,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         allowed_origins=config.get("VEIVALG_ALLOWED_ORIGINS", _origins, default=()),
         idle_seconds=config.get("VEIVALG_IDLE_SECONDS", _positive_int, default=600),
         secure_cookies=config.get("VEIVALG_SECURE_COOKIES", _boolean, default=environment == "production"),
+        tracker_cache_events=config.get("VEIVALG_TRACKER_CACHE_EVENTS", _non_negative_int, default=50_000),
+        action_history_turns=config.get("VEIVALG_ACTION_HISTORY_TURNS", _non_negative_int, default=5),
     )
 
 

@@ -10,11 +10,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, create_engine_kwargs
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 from sqlalchemy.exc import DBAPIError
+
+from bot.dialogue_history import applied_events
+from bot.settings import get_settings
+from bot.tracker_cache import ConversationCache, Kept, appended_events, fork
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,6 +55,10 @@ class ConsentTrackerStore(SQLTrackerStore):
     Until the user agrees, and after they decline or withdraw, the conversation lives only in this
     process's memory, so the dialogue still works, and any stored copy is deleted. Memory copies are
     dropped after three hours without a message.
+
+    Stored conversations are also kept in memory between turns (`bot/tracker_cache.py`), exactly as they
+    were stored (redacted), and used only while the database still holds the same rows for them, so a
+    long conversation is not read and replayed from the database at every turn.
     """
 
     def __init__(self, domain: Domain | None = None, host: str | None = None, **kwargs: Any) -> None:
@@ -61,9 +70,10 @@ class ConsentTrackerStore(SQLTrackerStore):
         engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.engine = engine
         self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
-        self.memory = InMemoryTrackerStore(domain or Domain.empty())
-        self.last_seen: dict[str, float] = {}
+        self.unsaved: dict[str, Kept] = {}  # conversations without consent: only here, never in the database
+        self.cache = ConversationCache(get_settings().tracker_cache_events, MEMORY_SECONDS)
         self.retry_seconds = RETRY_SECONDS
+        self._swept = 0.0
 
     async def _retrying(self, sender_id: str, operation: Callable[[], Awaitable[T]]) -> T:
         """Run a database operation, retrying for a while when the database is down, restarting or locked."""
@@ -78,11 +88,6 @@ class ConsentTrackerStore(SQLTrackerStore):
                 logger.warning("The conversation store is unavailable, retrying: %s", exc.orig)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 2.0)
-
-    def _memory(self) -> InMemoryTrackerStore:
-        # Rasa sets the domain on the store after loading the model; the memory store must follow it.
-        self.memory.domain = self.domain
-        return self.memory
 
     @staticmethod
     def consented(tracker: DialogueStateTracker) -> bool:
@@ -99,6 +104,7 @@ class ConsentTrackerStore(SQLTrackerStore):
             await self._retrying(tracker.sender_id, lambda: self._save(tracker))
         except StoreUnavailable:
             UNREADABLE.add(tracker.sender_id)  # not stored: the channel must not acknowledge this turn
+            self.cache.drop(tracker.sender_id)
             raise
 
     async def _save(self, tracker: DialogueStateTracker) -> None:
@@ -106,28 +112,67 @@ class ConsentTrackerStore(SQLTrackerStore):
         sender = tracker.sender_id
         tracker = forget_before_deletion(tracker, self.domain)
         if self.consented(tracker):
-            self.memory.store.pop(sender, None)
-            self.last_seen.pop(sender, None)
+            self.unsaved.pop(sender, None)
             await self.save_redacted(tracker)
             return
-        await self._memory().save(tracker)
-        self.last_seen[sender] = time.monotonic()
+        self.cache.drop(sender)
+        self._keep_unsaved(tracker)
         self.delete_stored(sender)
 
+    def _keep_unsaved(self, tracker: DialogueStateTracker) -> None:
+        """Keep a conversation without consent in memory, as Rasa's in-memory store would give it back."""
+        sender = tracker.sender_id
+        kept = self.unsaved.get(sender)
+        added = appended_events(kept.tracker, tracker) if kept is not None else None
+        full = fork(tracker)
+        if added is not None and not any(_starts_session(event) for event in added):
+            latest = full
+        else:
+            sessions = get_trackers_for_conversation_sessions(full)
+            latest = full if len(sessions) <= 1 else sessions[-1]
+        self.unsaved[sender] = Kept(latest, full=full, seen=time.monotonic())
+
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        if sender_id in self.memory.store:
-            return await self._memory().retrieve(sender_id)
+        kept = self.unsaved.get(sender_id)
+        if kept is not None:
+            kept.seen = time.monotonic()
+            return fork(kept.tracker)
         try:
-            tracker = await self._retrying(sender_id, lambda: super(ConsentTrackerStore, self).retrieve(sender_id))
+            tracker = await self._retrying(sender_id, lambda: self._retrieve_stored(sender_id))
         except StoreUnavailable:
             UNREADABLE.add(sender_id)
             raise
         UNREADABLE.discard(sender_id)
         return tracker
 
+    async def _retrieve_stored(self, sender_id: str) -> DialogueStateTracker | None:
+        """The latest session of a stored conversation: from memory while the database has the same rows."""
+        rows, newest = self._stored_rows(sender_id)
+        kept = self.cache.get(sender_id)
+        if kept is not None and (kept.rows, kept.newest_id) == (rows, newest):
+            return fork(kept.tracker)
+        tracker = await super().retrieve(sender_id)
+        if tracker is None:
+            self.cache.drop(sender_id)
+            return None
+        kept = Kept(fork(tracker), rows=rows, newest_id=newest)
+        applied_events(kept.tracker)  # worked out once here, then carried forward by every fork
+        self.cache.put(sender_id, kept)
+        return tracker
+
+    def _stored_rows(self, sender_id: str) -> tuple[int, int | None]:
+        """How many rows the database holds for a conversation, and the newest row's id."""
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            count, newest = session.execute(
+                sa.select(sa.func.count(event.id), sa.func.max(event.id)).where(event.sender_id == sender_id)
+            ).one()
+        return int(count), newest
+
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
-        if conversation_id in self.memory.store:
-            return await self._memory().retrieve_full_tracker(conversation_id)
+        kept = self.unsaved.get(conversation_id)
+        if kept is not None:
+            return fork(kept.full or kept.tracker)
         return await super().retrieve_full_tracker(conversation_id)
 
     async def save_redacted(self, tracker: DialogueStateTracker) -> None:
@@ -135,20 +180,43 @@ class ConsentTrackerStore(SQLTrackerStore):
         from bot.redaction import redact_event_data
 
         await self.stream_events(tracker)
+        sender = tracker.sender_id
+        kept = self.cache.get(sender)
+        added = appended_events(kept.tracker, tracker) if kept is not None else None
+        written: list[str] = []
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
                 data = redact_event_data(event.as_dict())
+                written.append(json.dumps(data))
                 session.add(
                     self.SQLEvent(
-                        sender_id=tracker.sender_id,
+                        sender_id=sender,
                         type_name=event.type_name,
                         timestamp=data.get("timestamp"),
                         intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
                         action_name=data.get("name"),
-                        data=json.dumps(data),
+                        data=written[-1],
                     )
                 )
             session.commit()
+        if kept is None or added is None or len(added) != len(written):
+            self.cache.drop(sender)
+            return
+        self._remember_written(sender, kept, written)
+
+    def _remember_written(self, sender: str, kept: Kept, written: list[str]) -> None:
+        """Add what was just stored to the kept conversation, exactly as a read from the database would give it."""
+        rows, newest = self._stored_rows(sender)
+        stored = [Event.from_parameters(json.loads(data)) for data in written]
+        if rows != kept.rows + len(written) or any(_starts_session(e) or e is None for e in stored):
+            # Someone else changed the stored rows, or a new session began: the next turn reads the database.
+            self.cache.drop(sender)
+            return
+        for event in stored:
+            kept.tracker.update(event)
+        applied_events(kept.tracker)
+        kept.rows, kept.newest_id = rows, newest
+        self.cache.grew(sender, len(stored))
 
     def delete_stored(self, sender_id: str) -> int:
         """Delete every stored event of a conversation; return how many rows went."""
@@ -158,7 +226,17 @@ class ConsentTrackerStore(SQLTrackerStore):
         return int(deleted)
 
     def _forget_stale(self) -> None:
-        limit = time.monotonic() - MEMORY_SECONDS
-        for sender in [s for s, seen in self.last_seen.items() if seen < limit]:
-            self.memory.store.pop(sender, None)
-            self.last_seen.pop(sender, None)
+        now = time.monotonic()
+        if now - self._swept < 60:
+            return
+        self._swept = now
+        limit = now - MEMORY_SECONDS
+        for sender in [s for s, kept in self.unsaved.items() if kept.seen < limit]:
+            del self.unsaved[sender]
+        self.cache.drop_idle()
+
+
+def _starts_session(event: Event | None) -> bool:
+    return isinstance(event, SessionStarted) or (
+        isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME
+    )

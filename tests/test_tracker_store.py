@@ -66,7 +66,7 @@ async def test_consent_stores_the_whole_conversation(store):
     await store.save(tracker)
 
     assert stored_rows(store, "c") == 2
-    assert "c" not in store.memory.store
+    assert "c" not in store.unsaved
     assert (await store.retrieve("c")).get_slot(CONSENT_SLOT) is True
 
 
@@ -85,10 +85,11 @@ async def test_withdrawing_consent_deletes_what_was_stored(store):
 async def test_memory_copies_are_dropped_after_hours_without_a_message(store, monkeypatch):
     await store.save(conversation("e", None))
     monkeypatch.setattr(tracker_store, "MEMORY_SECONDS", -1)
+    store._swept = 0.0
 
     await store.save(conversation("f", None))
 
-    assert "e" not in store.memory.store
+    assert "e" not in store.unsaved
 
 
 async def test_after_a_confirmed_deletion_nothing_before_it_is_stored_or_remembered(store):
@@ -160,3 +161,151 @@ async def test_an_unreadable_conversation_is_never_saved_over(store):
     flaky.failures = 0  # the database is back
     assert stored_rows(store, "down") == rows
     assert (await store.retrieve("down")) is not None and "down" not in tracker_store.UNREADABLE
+
+
+# --- conversations kept in memory between turns --------------------------------------------------
+
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore  # noqa: E402
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted  # noqa: E402
+from rasa.shared.core.trackers import EventVerbosity  # noqa: E402
+
+TEXTS = ["hei", "ring meg på 412 34 567", "jeg vil bli tømrer", "vet ikke", "mailen min er ola@example.no"]
+
+
+def a_turn(tracker: DialogueStateTracker, n: int) -> None:
+    """What one turn adds: the user's message, the bot's action, a slot, its answer."""
+    tracker.update(UserUttered(TEXTS[n % len(TEXTS)], intent={"name": "affirm", "confidence": 0.9}))
+    tracker.update(ActionExecuted("utter_greet"))
+    tracker.update(SlotSet("retention_days", 30 + n))
+    tracker.update(BotUttered(f"svar nummer {n}"))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+async def read_fresh(store: ConsentTrackerStore, sender: str) -> DialogueStateTracker | None:
+    """The conversation as a server that has never seen it reads it from the database."""
+    fresh = ConsentTrackerStore(domain=DOMAIN, host=str(store.engine.url))
+    try:
+        return await fresh.retrieve(sender)
+    finally:
+        fresh.engine.dispose()
+
+
+def same(a: DialogueStateTracker | None, b: DialogueStateTracker | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.current_state(EventVerbosity.ALL) == b.current_state(EventVerbosity.ALL) and a.past_states(
+        DOMAIN
+    ) == b.past_states(DOMAIN)
+
+
+async def test_every_turn_reads_exactly_what_the_database_holds(store, monkeypatch):
+    loads = []
+    rasa_retrieve = SQLTrackerStore.retrieve
+
+    async def counting_retrieve(self, sender_id):
+        loads.append(sender_id)
+        return await rasa_retrieve(self, sender_id)
+
+    monkeypatch.setattr(SQLTrackerStore, "retrieve", counting_retrieve)
+    tracker = conversation("long", True)
+    await store.save(tracker)
+    for n in range(25):
+        tracker = await store.retrieve("long")
+        a_turn(tracker, n)
+        await store.save(tracker)
+        assert same(await store.retrieve("long"), await read_fresh(store, "long"))
+
+    assert loads.count("long") <= 2 + 25  # the fresh reads; this store read the database once
+    kept = await store.retrieve("long")
+    assert "412 34 567" not in str(kept.current_state(EventVerbosity.ALL))  # redacted, as stored
+    assert "ola@example.no" not in str(kept.current_state(EventVerbosity.ALL))
+
+
+async def test_the_store_reads_the_database_once_then_keeps_the_conversation(store, monkeypatch):
+    tracker = conversation("once", True)
+    await store.save(tracker)
+    loads = []
+    rasa_retrieve = SQLTrackerStore.retrieve
+
+    async def counting_retrieve(self, sender_id):
+        loads.append(sender_id)
+        return await rasa_retrieve(self, sender_id)
+
+    monkeypatch.setattr(SQLTrackerStore, "retrieve", counting_retrieve)
+    for n in range(10):
+        tracker = await store.retrieve("once")
+        a_turn(tracker, n)
+        await store.save(tracker)
+
+    assert loads == ["once"]
+
+
+async def test_a_turn_handled_by_another_server_is_seen(store):
+    await store.save(conversation("moved", True))
+    mine = await store.retrieve("moved")
+    a_turn(mine, 0)
+    await store.save(mine)
+
+    other = ConsentTrackerStore(domain=DOMAIN, host=str(store.engine.url))
+    theirs = await other.retrieve("moved")
+    assert theirs is not None
+    a_turn(theirs, 1)
+    await other.save(theirs)
+
+    assert same(await store.retrieve("moved"), await read_fresh(store, "moved"))
+    now = await store.retrieve("moved")
+    assert now is not None and len(now.events) == len(theirs.events)
+
+
+async def test_a_conversation_deleted_elsewhere_is_gone_here_too(store):
+    await store.save(conversation("gone", True))
+    assert await store.retrieve("gone") is not None
+
+    ConsentTrackerStore(domain=DOMAIN, host=str(store.engine.url)).delete_stored("gone")
+
+    assert await store.retrieve("gone") is None
+
+
+async def test_a_new_session_reads_as_the_database_gives_it(store):
+    tracker = conversation("session", True)
+    await store.save(tracker)
+    tracker = await store.retrieve("session")
+    a_turn(tracker, 0)
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(SlotSet(CONSENT_SLOT, True))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    tracker = await store.retrieve("session")
+    a_turn(tracker, 1)
+    await store.save(tracker)
+
+    assert same(await store.retrieve("session"), await read_fresh(store, "session"))
+
+
+async def test_without_consent_the_store_gives_back_what_rasas_memory_store_would(store):
+    memory = InMemoryTrackerStore(DOMAIN)
+    tracker = conversation("nosave", None)
+    for n in range(6):
+        a_turn(tracker, n)
+        if n == 3:
+            tracker.update(ActionExecuted("action_session_start"))
+            tracker.update(SessionStarted())
+        await store.save(tracker)
+        await memory.save(tracker)
+        assert same(await store.retrieve("nosave"), await memory.retrieve("nosave"))
+        assert same(await store.retrieve_full_tracker("nosave"), await memory.retrieve_full_tracker("nosave"))
+        tracker = await store.retrieve("nosave")
+    assert stored_rows(store, "nosave") == 0
+
+
+async def test_what_a_turn_changes_does_not_change_the_kept_conversation(store):
+    await store.save(conversation("kept", True))
+    first = await store.retrieve("kept")
+    first.update(SlotSet(CONSENT_SLOT, False))
+    first.update(UserUttered("dette ble aldri lagret"))
+
+    again = await store.retrieve("kept")
+
+    assert again.get_slot(CONSENT_SLOT) is True
+    assert "dette ble aldri lagret" not in [getattr(e, "text", None) for e in again.events]

@@ -61,6 +61,13 @@ class VeivalgRestInput(RestInput):
     ) -> Blueprint:
         webhook = Blueprint("veivalg_rest_webhook", __name__)
 
+        @webhook.listener("after_server_start")
+        async def model_loaded(app: Any, loop: Any) -> None:
+            # Rasa loads the model before the server starts; what it made stays for the server's life.
+            from bot import rasa_speedups
+
+            rasa_speedups.freeze_loaded_objects()
+
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})

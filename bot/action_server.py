@@ -1,0 +1,31 @@
+"""The action server: rasa_sdk's own, with the code it loaded kept out of the garbage collector's way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+async def _code_loaded(app: Any, loop: Any) -> None:
+    from bot.rasa_speedups import freeze_loaded_objects
+
+    freeze_loaded_objects()
+
+
+def main() -> None:
+    """`python -m bot.action_server --actions actions --port 5055` (the arguments of `python -m rasa_sdk`)."""
+    import rasa_sdk.endpoint
+    from rasa_sdk.__main__ import main as rasa_sdk_main
+
+    create_app = rasa_sdk.endpoint.create_app
+
+    def create_app_then_freeze(*args: Any, **kwargs: Any) -> Any:
+        app = create_app(*args, **kwargs)
+        app.register_listener(_code_loaded, "after_server_start")
+        return app
+
+    rasa_sdk.endpoint.create_app = create_app_then_freeze
+    rasa_sdk_main()
+
+
+if __name__ == "__main__":
+    main()
