@@ -18,12 +18,14 @@ from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_con
 from sqlalchemy.exc import DBAPIError
 
 from bot.dialogue_history import applied_events
+from bot.redaction.events import redact_event_data, redactor_for_one_save
 from bot.settings import get_settings
 from bot.tracker_cache import ConversationCache, Kept, appended_events, fork
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 RETRY_SECONDS = 15.0
+SQLITE_BUSY_SECONDS = 1.0
 # Conversations whose stored events could not be read in this process: the turn ran on an empty tracker,
 # so it must neither be saved over the stored one nor shown to the user as an answer (bot/channels/rest.py).
 UNREADABLE: set[str] = set()
@@ -67,7 +69,19 @@ class ConsentTrackerStore(SQLTrackerStore):
         old: Any = getattr(self, "engine")  # noqa: B009 (Rasa's attribute has no type mypy can see)
         url = old.url
         old.dispose()
-        engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            # A pool of open connections (SQLAlchemy 1.4 opens and closes the file for every query) and
+            # the write-ahead log: one sync per commit instead of several, and readers never blocked.
+            # A writer waits at most SQLITE_BUSY_SECONDS for a lock, then _retrying waits without
+            # holding up the other conversations of this server.
+            engine = sa.create_engine(
+                url,
+                poolclass=sa.pool.QueuePool,
+                connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
+            )
+            sa.event.listen(engine, "connect", _sqlite_write_ahead_log)
+        else:
+            engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.engine = engine
         self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
         self.unsaved: dict[str, Kept] = {}  # conversations without consent: only here, never in the database
@@ -177,18 +191,23 @@ class ConsentTrackerStore(SQLTrackerStore):
 
     async def save_redacted(self, tracker: DialogueStateTracker) -> None:
         """Rasa's SQL save, with personal data removed from every event before it is written."""
-        from bot.redaction import redact_event_data
-
         await self.stream_events(tracker)
         sender = tracker.sender_id
         kept = self.cache.get(sender)
         added = appended_events(kept.tracker, tracker) if kept is not None else None
+        redact = redactor_for_one_save()
         written: list[str] = []
         with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
-                data = redact_event_data(event.as_dict())
+            if kept is not None and added is not None and self._same_rows(session, sender, kept):
+                new_events: list[Event] = added  # the database holds exactly the kept conversation
+            else:
+                kept = None
+                new_events = list(self._additional_events(session, tracker))
+            rows = []
+            for event in new_events:
+                data = redact_event_data(event.as_dict(), redact)
                 written.append(json.dumps(data))
-                session.add(
+                rows.append(
                     self.SQLEvent(
                         sender_id=sender,
                         type_name=event.type_name,
@@ -198,24 +217,33 @@ class ConsentTrackerStore(SQLTrackerStore):
                         data=written[-1],
                     )
                 )
+            session.add_all(rows)
+            session.flush()
+            newest = max((row.id for row in rows), default=None)
             session.commit()
-        if kept is None or added is None or len(added) != len(written):
+        if kept is None:
             self.cache.drop(sender)
             return
-        self._remember_written(sender, kept, written)
+        self._remember_written(sender, kept, written, newest)
 
-    def _remember_written(self, sender: str, kept: Kept, written: list[str]) -> None:
+    def _same_rows(self, session: Any, sender: str, kept: Kept) -> bool:
+        event = self.SQLEvent
+        rows, newest = session.execute(
+            sa.select(sa.func.count(event.id), sa.func.max(event.id)).where(event.sender_id == sender)
+        ).one()
+        return (int(rows), newest) == (kept.rows, kept.newest_id)
+
+    def _remember_written(self, sender: str, kept: Kept, written: list[str], newest: int | None) -> None:
         """Add what was just stored to the kept conversation, exactly as a read from the database would give it."""
-        rows, newest = self._stored_rows(sender)
         stored = [Event.from_parameters(json.loads(data)) for data in written]
-        if rows != kept.rows + len(written) or any(_starts_session(e) or e is None for e in stored):
-            # Someone else changed the stored rows, or a new session began: the next turn reads the database.
-            self.cache.drop(sender)
+        if any(_starts_session(event) or event is None for event in stored):
+            self.cache.drop(sender)  # a new session: the next turn reads it from the database
             return
         for event in stored:
             kept.tracker.update(event)
         applied_events(kept.tracker)
-        kept.rows, kept.newest_id = rows, newest
+        kept.rows += len(stored)
+        kept.newest_id = newest if newest is not None else kept.newest_id
         self.cache.grew(sender, len(stored))
 
     def delete_stored(self, sender_id: str) -> int:
@@ -234,6 +262,14 @@ class ConsentTrackerStore(SQLTrackerStore):
         for sender in [s for s, kept in self.unsaved.items() if kept.seen < limit]:
             del self.unsaved[sender]
         self.cache.drop_idle()
+
+
+def _sqlite_write_ahead_log(connection: Any, record: Any) -> None:
+    """SQLite in write-ahead-log mode: one sync per commit instead of several, readers never blocked."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
 
 
 def _starts_session(event: Event | None) -> bool:

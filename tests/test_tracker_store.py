@@ -309,3 +309,54 @@ async def test_what_a_turn_changes_does_not_change_the_kept_conversation(store):
 
     assert again.get_slot(CONSENT_SLOT) is True
     assert "dette ble aldri lagret" not in [getattr(e, "text", None) for e in again.events]
+
+
+def lock_the_database(store: ConsentTrackerStore, seconds: float):
+    """Another program holds the write lock of the conversation database for a while (as a big purge does)."""
+    import threading
+
+    locker = sqlite3.connect(store.engine.url.database, isolation_level=None, check_same_thread=False)
+    locker.execute("BEGIN IMMEDIATE")
+
+    def release() -> None:
+        locker.execute("COMMIT")
+        locker.close()
+
+    timer = threading.Timer(seconds, release)
+    timer.start()
+    return timer
+
+
+async def test_a_locked_database_costs_a_wait_not_a_turn(store):
+    await store.save(conversation("locked", True))
+    tracker = await store.retrieve("locked")
+    a_turn(tracker, 0)
+    timer = lock_the_database(store, 1.5)
+
+    await store.save(tracker)
+
+    timer.join()
+    assert "locked" not in tracker_store.UNREADABLE
+    assert same(await store.retrieve("locked"), await read_fresh(store, "locked"))
+    assert stored_rows(store, "locked") == len(tracker.events)
+
+
+async def test_a_database_locked_too_long_is_said_honestly_and_loses_nothing(store):
+    await store.save(conversation("stuck", True))
+    rows = stored_rows(store, "stuck")
+    tracker = await store.retrieve("stuck")
+    a_turn(tracker, 0)
+    store.retry_seconds = 0.5
+    timer = lock_the_database(store, 3)
+
+    with pytest.raises(tracker_store.StoreUnavailable):
+        await store.save(tracker)
+
+    timer.join()
+    assert "stuck" in tracker_store.UNREADABLE  # the channel answers «Beklager, noe gikk galt»
+    assert stored_rows(store, "stuck") == rows
+    tracker_store.UNREADABLE.discard("stuck")
+    again = await store.retrieve("stuck")
+    a_turn(again, 1)
+    await store.save(again)
+    assert same(await store.retrieve("stuck"), await read_fresh(store, "stuck"))
