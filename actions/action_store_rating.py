@@ -12,9 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.validate_rating_form import NO_COMMENT
 from bot import knapper
+from bot.consent import CONSENT_SLOT
 from bot.db import session_factory
 from bot.quality import record_rating
-from bot.tracker_store import CONSENT_SLOT
 
 logger = logging.getLogger(__name__)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rasa_sdk.endpoint import create_app as rasa_sdk_create_app
+
 
 async def _code_loaded(app: Any, loop: Any) -> None:
     from bot.rasa_speedups import freeze_loaded_objects
@@ -11,19 +13,19 @@ async def _code_loaded(app: Any, loop: Any) -> None:
     freeze_loaded_objects()
 
 
+def create_app(*args: Any, **kwargs: Any) -> Any:
+    """rasa_sdk's app, which freezes what it loaded once it has started."""
+    app = rasa_sdk_create_app(*args, **kwargs)
+    app.register_listener(_code_loaded, "after_server_start")
+    return app
+
+
 def main() -> None:
     """`python -m bot.action_server --actions actions --port 5055` (the arguments of `python -m rasa_sdk`)."""
     import rasa_sdk.endpoint
     from rasa_sdk.__main__ import main as rasa_sdk_main
 
-    create_app = rasa_sdk.endpoint.create_app
-
-    def create_app_then_freeze(*args: Any, **kwargs: Any) -> Any:
-        app = create_app(*args, **kwargs)
-        app.register_listener(_code_loaded, "after_server_start")
-        return app
-
-    rasa_sdk.endpoint.create_app = create_app_then_freeze
+    rasa_sdk.endpoint.create_app = create_app
     rasa_sdk_main()
 
 

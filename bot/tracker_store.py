@@ -17,8 +17,8 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotS
 from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
 from sqlalchemy.exc import DBAPIError
 
+from bot.consent import CONSENT_SLOT
 from bot.dialogue_history import applied_events
-from bot.redaction.events import redact_event_data, redactor_for_one_save
 from bot.settings import get_settings
 from bot.tracker_cache import ConversationCache, Kept, appended_events, fork
 
@@ -30,7 +30,6 @@ SQLITE_BUSY_SECONDS = 1.0
 # so it must neither be saved over the stored one nor shown to the user as an answer (bot/channels/rest.py).
 UNREADABLE: set[str] = set()
 
-CONSENT_SLOT = "consent_to_store"
 MEMORY_SECONDS = 3 * 60 * 60
 DELETE_ACTION = "action_delete_conversation"
 # Slots that survive «slett samtalen min»: the answer about storage and the retention period.
@@ -191,6 +190,8 @@ class ConsentTrackerStore(SQLTrackerStore):
 
     async def save_redacted(self, tracker: DialogueStateTracker) -> None:
         """Rasa's SQL save, with personal data removed from every event before it is written."""
+        from bot.redaction.events import redact_event_data, redactor_for_one_save  # Presidio and spaCy: heavy
+
         await self.stream_events(tracker)
         sender = tracker.sender_id
         kept = self.cache.get(sender)
