@@ -63,9 +63,12 @@ class VeivalgRestInput(RestInput):
 
         @webhook.listener("after_server_start")
         async def model_loaded(app: Any, loop: Any) -> None:
-            # Rasa loads the model before the server starts; what it made stays for the server's life.
+            # Rasa loads the model before the server starts. The redactor is built now, not in the first
+            # turn after someone says yes to storing; all of it then stays for the server's life.
             from bot import rasa_speedups
+            from bot.redaction import get_redactor
 
+            get_redactor()
             rasa_speedups.freeze_loaded_objects()
 
         @webhook.route("/", methods=["GET"])
