@@ -4,7 +4,7 @@ The baseline is the stock project of `rasa init --no-prompt`, created in a tempo
 and run in the same benchmark run. Both are measured the same way: one user at a time over REST,
 one conversation after the other. Writes the `baseline` section of bench/results.md.
 
-    python bench/baseline.py [--conversations 8] [--long-turns 105]
+    python bench/baseline.py [--conversations 16] [--long-turns 105]
 """
 
 from __future__ import annotations
@@ -224,7 +224,7 @@ def section(base: Baseline, veivalg: Embedded) -> str:
     lines = [
         "## Embedded profile against bare Rasa (`rasa init --no-prompt`), and turn 100 against turn 5",
         "",
-        f"{stamp()} Load average at the end: {loadavg()} (other work shared the 2 cores).",
+        f"{stamp()} Load average at the end: {loadavg()}.",
         "",
         "One user at a time over REST. Veivalg: the realistic 15-turn conversation of `bench/load.py`",
         "(consent, a knapp with free text and «vet ikke», an occupation question, «min plan», rating),",
@@ -260,7 +260,7 @@ def section(base: Baseline, veivalg: Embedded) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--conversations", type=int, default=8)
+    parser.add_argument("--conversations", type=int, default=16)
     parser.add_argument("--long-turns", type=int, default=105)
     parser.add_argument("--long-runs", type=int, default=2)
     parser.add_argument("--baseline-port", type=int, default=5405)

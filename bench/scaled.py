@@ -127,6 +127,7 @@ def main() -> int:
         loaded = memory(folder)
         steps.append(measure(url, store, args.users, 2.0, "bench-stress"))
         best = main_step.users if under_a_second(main_step) else 0
+        worst = 0 if best else main_step.users  # the fewest users tried that did not hold
         # Up from 50 while p95 stays under a second; or, when 50 users are already too many, down.
         ladder = args.ladder_up if best else args.ladder_down
         for users in (int(n) for n in ladder.split(",")):
@@ -136,8 +137,19 @@ def main() -> int:
                 best = max(best, users)
                 if ladder is args.ladder_down:
                     break
-            elif ladder is args.ladder_up:
-                break
+            else:
+                worst = users if not worst else min(worst, users)
+                if ladder is args.ladder_up:
+                    break
+        # Then halve the gap between the most that held and the fewest that did not, to within 10 users.
+        while best and worst and worst - best > 10:
+            users = (best + worst) // 10 * 5
+            step = measure(url, store, users, args.think, f"bench-ladder-{users}")
+            steps.append(step)
+            if under_a_second(step):
+                best = users
+            else:
+                worst = users
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=180)
@@ -148,7 +160,7 @@ def main() -> int:
         "## Scaled profile (`veivalg run-scaled`: PostgreSQL, Redis lock store, 2 Rasa servers with their own",
         "action servers, nginx hashing the conversation id)",
         "",
-        f"{stamp()} Load average at the end: {loadavg()} (other work shared the 2 cores).",
+        f"{stamp()} Load average at the end: {loadavg()}. The load tool runs on the same 2 cores.",
         "",
         f"Users hold the 15-turn conversation of `bench/load.py`, pausing {args.think:.0f} s on average between",
         "turns (uniformly half to one and a half times that) to read and type; starts spread over 10 s. Every",
@@ -160,7 +172,8 @@ def main() -> int:
         "",
         f"- {args.users} users, p95 < 500 ms, no errors, nothing lost: **{'met' if target else 'NOT met'}** "
         f"(p95 {s.p95_ms:.0f} ms).",
-        f"- Most users tried with p95 < 1 s, no errors and nothing lost (pause {args.think:.0f} s): **{best}**.",
+        f"- Most users tried with p95 < 1 s, no errors and nothing lost (pause {args.think:.0f} s): **{best}**"
+        + (f" ({worst} users did not hold)." if worst else "."),
         f"- Start-up until nginx answers (two Rasa servers loading in parallel): {startup:.0f} s.",
         "",
         "| process | memory idle | memory after the 50-user run |",
