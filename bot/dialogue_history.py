@@ -8,6 +8,7 @@ start from a remembered earlier point (or from the beginning) when it did not.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import islice
@@ -33,7 +34,9 @@ from bot.tracker_cache import fork
 _APPLIED = "_veivalg_applied"
 SNAPSHOT_EVERY = 16  # applied events between two remembered points of a history
 SNAPSHOTS_KEPT = 8
-HISTORIES_KEPT = 1024  # conversations (times the policies' few ways of asking) whose states are remembered
+# Remembered states in all (about 1.5 KiB each): a conversation of 30 turns has about 140 per way of asking.
+STATES_KEPT = 50_000
+IDLE_SECONDS = 60 * 60
 
 
 # --- applied events -------------------------------------------------------------------------------
@@ -128,6 +131,7 @@ class _History:
     states: list[State]
     head: _Point
     snapshots: list[_Point] = field(default_factory=list)
+    used: float = 0.0
 
 
 _HISTORIES: OrderedDict[tuple[Any, ...], _History] = OrderedDict()
@@ -164,9 +168,9 @@ def states_for_tracker_history(
             head.states = len(history.states)
             history.snapshots = [*history.snapshots[-(SNAPSHOTS_KEPT - 1):], head.copy()]
     head.states = len(history.states)
+    history.used = time.monotonic()
     _HISTORIES[key] = history
-    while len(_HISTORIES) > HISTORIES_KEPT:
-        _HISTORIES.popitem(last=False)
+    _forget_old_histories()
     # The last state (the conversation as it is now) is made fresh each time and not remembered.
     states = [_copy_state(state) for state in history.states]
     end = _Point(head.position, head.replay, len(states), head.last_ml_action, head.turn_was_hidden)
@@ -175,8 +179,24 @@ def states_for_tracker_history(
 
 
 def forget_histories() -> None:
-    """Drop every remembered history (tests, and a newly loaded model)."""
+    """Drop every remembered history."""
     _HISTORIES.clear()
+
+
+def remembered_states() -> int:
+    return sum(len(history.states) for history in _HISTORIES.values())
+
+
+def _forget_old_histories() -> None:
+    """Least recently used first, until at most STATES_KEPT states are remembered; and any idle for an hour."""
+    total = remembered_states()
+    limit = time.monotonic() - IDLE_SECONDS
+    while _HISTORIES:
+        key, oldest = next(iter(_HISTORIES.items()))
+        if total <= STATES_KEPT and oldest.used >= limit:
+            break
+        total -= len(oldest.states)
+        del _HISTORIES[key]
 
 
 def _blank_replay(tracker: DialogueStateTracker) -> DialogueStateTracker:

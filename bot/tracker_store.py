@@ -31,6 +31,7 @@ SQLITE_BUSY_SECONDS = 1.0
 UNREADABLE: set[str] = set()
 
 MEMORY_SECONDS = 3 * 60 * 60
+KEPT_STORED_SECONDS = 60 * 60  # a stored conversation kept in memory is forgotten after an hour without use
 DELETE_ACTION = "action_delete_conversation"
 # Slots that survive «slett samtalen min»: the answer about storage and the retention period.
 KEPT_AFTER_DELETION = (CONSENT_SLOT, "retention_days")
@@ -84,7 +85,7 @@ class ConsentTrackerStore(SQLTrackerStore):
         self.engine = engine
         self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
         self.unsaved: dict[str, Kept] = {}  # conversations without consent: only here, never in the database
-        self.cache = ConversationCache(get_settings().tracker_cache_events, MEMORY_SECONDS)
+        self.cache = ConversationCache(get_settings().tracker_cache_events, KEPT_STORED_SECONDS)
         self.retry_seconds = RETRY_SECONDS
         self._swept = 0.0
 

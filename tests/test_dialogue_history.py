@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rasa.shared.core.domain import Domain
@@ -187,13 +186,32 @@ def test_applied_events_start_over_when_a_new_form_appears():
     assert as_veivalg_does(tracker) == as_rasa_does(tracker)
 
 
-@pytest.mark.parametrize("kept", [1, 3])
-def test_remembered_histories_are_bounded(monkeypatch, kept):
-    monkeypatch.setattr(dialogue_history, "HISTORIES_KEPT", kept)
-    dialogue_history.forget_histories()
-    for n in range(5):
-        tracker = DialogueStateTracker(f"s{n}", DOMAIN.slots)
+def remember(sender: str, turns: int) -> None:
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    for n in range(turns):
         tracker.update(ActionExecuted("action_listen"))
-        with carried_forward():
-            DOMAIN.states_for_tracker_history(tracker)
-    assert len(dialogue_history._HISTORIES) == kept
+        tracker.update(user_message(INTENTS[n % len(INTENTS)], False))
+        tracker.update(ActionExecuted(ACTIONS[0]))
+    with carried_forward():
+        DOMAIN.states_for_tracker_history(tracker)
+
+
+def test_remembered_states_are_bounded_least_recently_used_first(monkeypatch):
+    monkeypatch.setattr(dialogue_history, "STATES_KEPT", 25)
+    dialogue_history.forget_histories()
+    for sender in ("a", "b", "c"):
+        remember(sender, 5)  # 10 remembered states each
+
+    assert [key[0] for key in dialogue_history._HISTORIES] == ["b", "c"]
+    assert dialogue_history.remembered_states() == 20
+
+
+def test_idle_histories_are_forgotten(monkeypatch):
+    dialogue_history.forget_histories()
+    now = [1000.0]
+    monkeypatch.setattr(dialogue_history.time, "monotonic", lambda: now[0])
+    remember("old", 3)
+    now[0] += dialogue_history.IDLE_SECONDS + 1
+    remember("new", 3)
+
+    assert [key[0] for key in dialogue_history._HISTORIES] == ["new"]
