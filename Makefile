@@ -98,10 +98,11 @@ nlu-report: setup
 	@$(BIN)/veivalg nlu report
 
 bench: setup scaled-deps
-	@echo "[veivalg] benchmark: yrkessøk, trening, minne og svartid (skrives til bench/results.md)"
+	@echo "[veivalg] benchmark: yrkessøk, trening, minne, svartid mot vanlig Rasa, tur 100 mot tur 5, flere servere (skrives til bench/results.md)"
 	@$(BIN)/python bench/resolver.py
 	@$(BIN)/python bench/foundation.py
 	@$(BIN)/python bench/baseline.py
+	@$(BIN)/python bench/turn_costs.py
 	@$(BIN)/python bench/scaled.py
 
 tune-fallback: setup
