@@ -13,6 +13,8 @@
   forms read only the events of the current turn. So only the events of the latest
   `VEIVALG_ACTION_HISTORY_TURNS` user messages are sent (0: all), and the domain only to the actions
   that ask for it in `domain.yml` (`send_domain: true`, with `enable_selective_domain` in the endpoints).
+- RulePolicy writes every state of the conversation into a text for its debug log at every prediction,
+  also when nothing is logged at debug level; it now does so only when the text will be logged.
 - After the model is loaded, the objects it made (about a million) are moved out of the garbage
   collector's way (`gc.freeze`): otherwise a full collection now and then stalls a turn for about a second.
 """
@@ -109,11 +111,29 @@ def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
     return result
 
 
+def _format_states_when_logged(states: list[dict[str, Any]]) -> str:
+    """`Policy.format_tracker_states` for RulePolicy's debug log, made only when that log is written."""
+    from rasa.core.policies.policy import Policy
+
+    if not logging.getLogger("rasa.core.policies.rule_policy").isEnabledFor(logging.DEBUG):
+        return ""
+    formatted: str = Policy.format_tracker_states(states)  # Rasa's own; only RulePolicy's is replaced
+    return formatted
+
+
 def freeze_loaded_objects() -> None:
     """Keep what exists now (the loaded model) out of every future garbage collection."""
     gc.collect()
     gc.freeze()
     logger.info("%d objects of the loaded model are left out of garbage collection", gc.get_freeze_count())
+
+
+def _own_attribute(owner: type, name: str) -> Any:
+    """The attribute as the class has it, looked up through its bases (RulePolicy inherits one of them)."""
+    for klass in owner.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name]
+    raise AttributeError(name)
 
 
 def apply() -> None:
@@ -122,6 +142,7 @@ def apply() -> None:
     if _applied:
         return
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
@@ -134,8 +155,9 @@ def apply() -> None:
         (Event, "resolve_by_type", staticmethod(_resolve_event_type)),
         (DialogueStateTracker, "applied_events", dialogue_history.applied_events),
         (Domain, "states_for_tracker_history", dialogue_history.states_for_tracker_history),
+        (RulePolicy, "format_tracker_states", staticmethod(_format_states_when_logged)),
     ]
     for owner, name, replacement in changes:
-        ORIGINALS[(owner, name)] = owner.__dict__[name]
+        ORIGINALS[(owner, name)] = _own_attribute(owner, name)
         setattr(owner, name, replacement)
     _applied = True

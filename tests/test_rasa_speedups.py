@@ -165,3 +165,22 @@ def test_freezing_keeps_existing_objects_out_of_collection():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_rule_policy_writes_the_states_for_its_debug_log_only_when_that_log_is_written():
+    import logging
+
+    from rasa.core.policies.policy import Policy
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    rasa_speedups.apply()
+    states = [{"user": {"intent": "affirm"}, "prev_action": {"action_name": "action_listen"}}]
+    logger = logging.getLogger("rasa.core.policies.rule_policy")
+    level = logger.level
+    try:
+        logger.setLevel(logging.DEBUG)
+        assert RulePolicy.format_tracker_states(states) == Policy.format_tracker_states(states) != ""
+        logger.setLevel(logging.WARNING)
+        assert RulePolicy.format_tracker_states(states) == ""
+    finally:
+        logger.setLevel(level)
