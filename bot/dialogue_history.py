@@ -8,6 +8,7 @@ start from a remembered earlier point (or from the beginning) when it did not.
 
 from __future__ import annotations
 
+import operator
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -211,8 +212,8 @@ def _blank_replay(tracker: DialogueStateTracker) -> DialogueStateTracker:
 
 def _common_prefix(known: list[Event], applied: list[Event]) -> int:
     """How many leading events the two lists share (the very same event objects)."""
-    shorter = min(len(known), len(applied))
-    return next((i for i, (a, b) in enumerate(zip(known, applied, strict=False)) if a is not b), shorter)
+    same = list(map(operator.is_, known, applied))
+    return same.index(False) if False in same else len(same)
 
 
 def _rewind(history: _History, keep: int, tracker: DialogueStateTracker) -> None:
