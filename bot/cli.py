@@ -416,6 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault(key, value)
     warnings.filterwarnings("ignore")
     logging.basicConfig(level=os.environ.get("VEIVALG_LOG_LEVEL", "INFO"), format="[veivalg] %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin and DDL notes are not for the console
     try:
         settings = get_settings()
     except SettingsError as exc:
