@@ -37,11 +37,14 @@ class ValidateKnappForm(FormValidationAction):
         intent, confidence = _intent(tracker)
         text = str(tracker.latest_message.get("text") or "")
 
-        if text.startswith("/") and intent in knapper.KNAPP_INTENTS:  # a knapp button: switch
-            new_key = knapper.KNAPP_INTENTS[intent]
-            if new_key != key:
-                dispatcher.utter_message(text=knapper.knapp(new_key)["explanation"])
-            return {"knapp_answer": None, "current_knapp": new_key, "knapp_dont_know": False}
+        chosen = knapper.KNAPP_INTENTS.get(intent) if text.startswith("/") else knapper.named(text)
+        if chosen:  # a knapp's button, or its name typed: switch (or start) that knapp
+            if chosen != key:
+                dispatcher.utter_message(text=knapper.knapp(chosen)["explanation"])
+            return {"knapp_answer": None, "current_knapp": chosen, "knapp_dont_know": False}
+        if slot_value is None:
+            # The knapp has just begun (its start clears the slot): nothing was answered yet, so ask.
+            return {"knapp_answer": None}
         if (
             intent in INTENT_TOPICS
             and confidence >= SIDE_QUESTION_CONFIDENCE

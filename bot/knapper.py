@@ -63,6 +63,20 @@ _QUESTION_START = re.compile(
 )
 
 
+def _plain(text: str) -> str:
+    folded = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a").replace("aa", "a")
+    return " ".join(re.sub(r"[^a-z ]", " ", folded).split())
+
+
+def named(text: str) -> str | None:
+    """The knapp whose title the user typed («meg i kontekst», «Endring og stabilitet!»), if any."""
+    plain = _plain(text)
+    for key, data in texts()["knapper"].items():
+        if plain and plain == _plain(str(data.get("title", ""))):
+            return str(key)
+    return None
+
+
 def is_question(text: str) -> bool:
     """A question to the bot, as opposed to an answer: ends with '?' or starts with a question word."""
     cleaned = text.strip()

@@ -143,8 +143,28 @@ def build_services(settings: Settings) -> list[Service]:
     return [actions, rasa, web]
 
 
+def port_in_use(url: str) -> bool:
+    """True when something already listens where a service is meant to listen."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if not parts.hostname or not parts.port:
+        return False
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((parts.hostname, parts.port)) == 0
+
+
 def start_service(settings: Settings, service: Service, timeout: float = 300.0) -> None:
     """Start one service and wait until it answers; raise if it dies or hangs."""
+    if service.probe is None and port_in_use(service.health_url):
+        # Otherwise the other program's answer would pass for this one's, and this one would die unseen.
+        address = service.health_url.rsplit("/", 1)[0]
+        raise RuntimeError(
+            f"{address} er allerede i bruk, så {service.name} kan ikke starte. Kjører Veivalg allerede? "
+            "Stopp det først, eller velg andre porter (README, «Settings»)."
+        )
     service.start(settings.home, child_environment(settings) | service.env)
     echo(f"starter {service.name} ...")
     deadline = time.monotonic() + timeout

@@ -114,3 +114,39 @@ def test_an_answer_that_names_an_occupation_is_kept_as_an_answer(catalogue_db, d
 
 def test_the_closing_questions_have_easier_versions_too():
     assert knapper.question("self_in_context", 5, easier=True) == knapper.texts()["next_step_easier"]
+
+
+def test_starting_a_knapp_by_typing_its_name_asks_the_first_question(dispatcher, domain):
+    """«Meg i kontekst» typed, not clicked: the knapp starts; nothing is recorded as an answer."""
+    started = tracker(text="Meg i kontekst", intent="explore_self_in_context", knapp_answers=None)
+
+    result = ValidateKnappForm().validate_knapp_answer(None, dispatcher, started, domain)
+
+    assert result == {"knapp_answer": None, "current_knapp": "self_in_context", "knapp_dont_know": False}
+    assert dispatcher.messages == []
+
+
+def test_a_knapp_that_begins_with_nothing_typed_records_no_answer(dispatcher, domain):
+    result = ValidateKnappForm().validate_knapp_answer(
+        None, dispatcher, tracker(text="la oss snakke om meg", intent="explore_self_in_context"), domain
+    )
+
+    assert result == {"knapp_answer": None}
+    assert dispatcher.messages == []
+
+
+def test_typing_another_knapps_name_switches_to_it(dispatcher, domain):
+    typed = tracker(text="valg og tilfeldigheter!", intent="explore_choice_and_chance")
+
+    result = ValidateKnappForm().validate_knapp_answer("valg og tilfeldigheter!", dispatcher, typed, domain)
+
+    assert result == {"knapp_answer": None, "current_knapp": "choice_and_chance", "knapp_dont_know": False}
+    assert dispatcher.messages[0]["text"] == knapper.knapp("choice_and_chance")["explanation"]
+
+
+def test_knapp_names_are_recognised_in_the_ways_people_type_them():
+    assert knapper.named("Meg i kontekst") == "self_in_context"
+    assert knapper.named("  endring og STABILITET ") == "change_and_stability"
+    assert knapper.named("muligheter og begrensninger.") == "chances_and_limits"
+    assert knapper.named("meg og familien min") is None
+    assert knapper.named("") is None

@@ -59,3 +59,26 @@ def test_a_failing_purge_does_not_stop_the_service(monkeypatch, tmp_path: Path, 
 
     assert launcher.RetentionSchedule().run_if_due(settings, now=0.0) is False
     assert "database is locked" in capsys.readouterr().out
+
+
+def test_a_port_already_in_use_is_said_plainly_and_nothing_is_started(tmp_path: Path):
+    """A second `make run` must not mistake the first one's answers for its own servers being ready."""
+    import socket
+
+    import pytest
+
+    from bot.launcher import start_service
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = load_settings(
+            {"VEIVALG_HOME": str(tmp_path), "VEIVALG_SECRET_KEY": "k" * 40, "VEIVALG_ACTIONS_PORT": str(port)}
+        )
+        actions = build_services(settings)[0]
+
+        with pytest.raises(RuntimeError, match=f"127.0.0.1:{port} er allerede i bruk"):
+            start_service(settings, actions)
+
+    assert actions.process is None
