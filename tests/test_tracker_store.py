@@ -11,6 +11,7 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import tracker_store
+from bot.settings import get_settings
 from bot.tracker_store import CONSENT_SLOT, ConsentTrackerStore
 
 DOMAIN = Domain.from_path(str(Path(__file__).parents[1] / "domain.yml"))
@@ -198,15 +199,21 @@ def same(a: DialogueStateTracker | None, b: DialogueStateTracker | None) -> bool
     ) == b.past_states(DOMAIN)
 
 
-async def test_every_turn_reads_exactly_what_the_database_holds(store, monkeypatch):
-    loads = []
+@pytest.fixture
+def database_reads(monkeypatch) -> list[tuple[SQLTrackerStore, str]]:
+    """Every time a store reads a conversation from the database (Rasa's own read), and which store."""
+    reads: list[tuple[SQLTrackerStore, str]] = []
     rasa_retrieve = SQLTrackerStore.retrieve
 
     async def counting_retrieve(self, sender_id):
-        loads.append(sender_id)
+        reads.append((self, sender_id))
         return await rasa_retrieve(self, sender_id)
 
     monkeypatch.setattr(SQLTrackerStore, "retrieve", counting_retrieve)
+    return reads
+
+
+async def test_every_turn_reads_exactly_what_the_database_holds(store, database_reads):
     tracker = conversation("long", True)
     await store.save(tracker)
     for n in range(25):
@@ -215,29 +222,30 @@ async def test_every_turn_reads_exactly_what_the_database_holds(store, monkeypat
         await store.save(tracker)
         assert same(await store.retrieve("long"), await read_fresh(store, "long"))
 
-    assert loads.count("long") <= 2 + 25  # the fresh reads; this store read the database once
+    assert [sender for reader, sender in database_reads if reader is store] == ["long"]  # once, at the start
     kept = await store.retrieve("long")
     assert "412 34 567" not in str(kept.current_state(EventVerbosity.ALL))  # redacted, as stored
     assert "ola@example.no" not in str(kept.current_state(EventVerbosity.ALL))
 
 
-async def test_the_store_reads_the_database_once_then_keeps_the_conversation(store, monkeypatch):
-    tracker = conversation("once", True)
-    await store.save(tracker)
-    loads = []
-    rasa_retrieve = SQLTrackerStore.retrieve
-
-    async def counting_retrieve(self, sender_id):
-        loads.append(sender_id)
-        return await rasa_retrieve(self, sender_id)
-
-    monkeypatch.setattr(SQLTrackerStore, "retrieve", counting_retrieve)
-    for n in range(10):
-        tracker = await store.retrieve("once")
+async def test_a_conversation_read_once_is_kept_even_with_the_cache_almost_full(tmp_path, monkeypatch, database_reads):
+    monkeypatch.setenv("VEIVALG_TRACKER_CACHE_EVENTS", "60")
+    get_settings.cache_clear()
+    small = ConsentTrackerStore(domain=DOMAIN, host=f"sqlite:///{tmp_path / 'small.db'}")
+    await small.save(conversation("once", True))
+    for n in range(8):
+        tracker = await small.retrieve("once")
         a_turn(tracker, n)
-        await store.save(tracker)
+        await small.save(tracker)
 
-    assert loads == ["once"]
+    assert [sender for _, sender in database_reads] == ["once"]
+    # Past the limit (60 events), the conversation is no longer kept: every turn reads the database, correctly.
+    for n in range(8, 16):
+        tracker = await small.retrieve("once")
+        a_turn(tracker, n)
+        await small.save(tracker)
+    assert len(database_reads) > 1 and small.cache.events == 0
+    assert same(await small.retrieve("once"), await read_fresh(small, "once"))
 
 
 async def test_a_turn_handled_by_another_server_is_seen(store):
