@@ -144,15 +144,20 @@ def test_every_turn_of_a_growing_conversation_gives_rasas_own_history(turns, dat
         assert as_veivalg_does(tracker) == as_rasa_does(tracker)
 
 
+def add_turn(tracker: DialogueStateTracker, n: int) -> None:
+    """One ordinary turn: the user, an action, a slot, an answer."""
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(user_message(INTENTS[n % len(INTENTS)], with_entity=n % 3 == 0))
+    tracker.update(ActionExecuted(ACTIONS[n % len(ACTIONS)]))
+    tracker.update(SlotSet(SLOTS[n % len(SLOTS)].name, slot_values(SLOTS[n % len(SLOTS)])[-1]))
+    tracker.update(BotUttered(f"svar {n}"))
+
+
 def test_a_long_conversation_reread_from_its_events_still_gives_rasas_history():
     dialogue_history.forget_histories()
     tracker = DialogueStateTracker("long", DOMAIN.slots)
     for n in range(120):
-        tracker.update(ActionExecuted("action_listen"))
-        tracker.update(user_message(INTENTS[n % len(INTENTS)], with_entity=n % 3 == 0))
-        tracker.update(ActionExecuted(ACTIONS[n % len(ACTIONS)]))
-        tracker.update(SlotSet(SLOTS[n % len(SLOTS)].name, slot_values(SLOTS[n % len(SLOTS)])[-1]))
-        tracker.update(BotUttered(f"svar {n}"))
+        add_turn(tracker, n)
         if n % 10 == 9:
             # As after a read from the database: the same conversation, but every event a new object.
             tracker = DialogueStateTracker.from_dict("long", [e.as_dict() for e in tracker.events], DOMAIN.slots)
@@ -163,9 +168,7 @@ def test_the_policies_may_change_the_states_they_get_without_changing_the_next_a
     dialogue_history.forget_histories()
     tracker = DialogueStateTracker("mutate", DOMAIN.slots)
     for n in range(5):
-        tracker.update(ActionExecuted("action_listen"))
-        tracker.update(user_message(INTENTS[n], with_entity=True))
-        tracker.update(ActionExecuted(ACTIONS[n]))
+        add_turn(tracker, n)
     with carried_forward():
         for state in DOMAIN.states_for_tracker_history(tracker):
             state.clear()
@@ -189,9 +192,7 @@ def test_applied_events_start_over_when_a_new_form_appears():
 def remember(sender: str, turns: int) -> None:
     tracker = DialogueStateTracker(sender, DOMAIN.slots)
     for n in range(turns):
-        tracker.update(ActionExecuted("action_listen"))
-        tracker.update(user_message(INTENTS[n % len(INTENTS)], False))
-        tracker.update(ActionExecuted(ACTIONS[0]))
+        add_turn(tracker, n)
     with carried_forward():
         DOMAIN.states_for_tracker_history(tracker)
 
