@@ -63,16 +63,13 @@ _QUESTION_START = re.compile(
 )
 
 
-def _plain(text: str) -> str:
-    folded = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a").replace("aa", "a")
-    return " ".join(re.sub(r"[^a-z ]", " ", folded).split())
-
-
 def named(text: str) -> str | None:
     """The knapp whose title the user typed («meg i kontekst», «Endring og stabilitet!»), if any."""
-    plain = _plain(text)
+    from bot.catalogue.resolver import fold  # the spelling rules the occupation names already use
+
+    typed = fold(text)
     for key, data in texts()["knapper"].items():
-        if plain and plain == _plain(str(data.get("title", ""))):
+        if typed and typed == fold(str(data.get("title", ""))):
             return str(key)
     return None
 

@@ -58,24 +58,13 @@ def _resolve_event_type(type_name: str, default: Any = None) -> Any:
     found = _EVENT_CLASSES.get(type_name)
     if found is not None:
         return found
-    found = _original_resolve(type_name, default)
+    from rasa.shared.core.events import Event
+
+    rasa_resolve = ORIGINALS[(Event, "resolve_by_type")].__func__  # Rasa's own, a staticmethod
+    found = rasa_resolve(type_name, default)
     if found is not None and found is not default:
         _EVENT_CLASSES[type_name] = found
     return found
-
-
-def _original_resolve(type_name: str, default: Any) -> Any:
-    import rasa.shared.utils.common
-    from rasa.shared.core.events import Event
-
-    for cls in rasa.shared.utils.common.all_subclasses(Event):
-        if cls.type_name == type_name:
-            return cls
-    if type_name == "topic":
-        return None  # Rasa's compatibility with old TopicSet events
-    if default is not None:
-        return default
-    raise ValueError(f"Unknown event name '{type_name}'.")
 
 
 def recent_events(tracker: Any, user_turns: int) -> list[Any]:

@@ -161,7 +161,8 @@ class ConsentTrackerStore(SQLTrackerStore):
 
     async def _retrieve_stored(self, sender_id: str) -> DialogueStateTracker | None:
         """The latest session of a stored conversation: from memory while the database has the same rows."""
-        rows, newest = self._stored_rows(sender_id)
+        with self.session_scope() as session:
+            rows, newest = self._stored_rows(session, sender_id)
         kept = self.cache.get(sender_id)
         if kept is not None and (kept.rows, kept.newest_id) == (rows, newest):
             return fork(kept.tracker)
@@ -174,13 +175,12 @@ class ConsentTrackerStore(SQLTrackerStore):
         self.cache.put(sender_id, kept)
         return tracker
 
-    def _stored_rows(self, sender_id: str) -> tuple[int, int | None]:
+    def _stored_rows(self, session: Any, sender_id: str) -> tuple[int, int | None]:
         """How many rows the database holds for a conversation, and the newest row's id."""
         event = self.SQLEvent
-        with self.session_scope() as session:
-            count, newest = session.execute(
-                sa.select(sa.func.count(event.id), sa.func.max(event.id)).where(event.sender_id == sender_id)
-            ).one()
+        count, newest = session.execute(
+            sa.select(sa.func.count(event.id), sa.func.max(event.id)).where(event.sender_id == sender_id)
+        ).one()
         return int(count), newest
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
@@ -200,7 +200,10 @@ class ConsentTrackerStore(SQLTrackerStore):
         redact = redactor_for_one_save()
         written: list[str] = []
         with self.session_scope() as session:
-            if kept is not None and added is not None and self._same_rows(session, sender, kept):
+            if added is not None and kept is not None and self._stored_rows(session, sender) == (
+                kept.rows,
+                kept.newest_id,
+            ):
                 new_events: list[Event] = added  # the database holds exactly the kept conversation
             else:
                 kept = None
@@ -227,13 +230,6 @@ class ConsentTrackerStore(SQLTrackerStore):
             self.cache.drop(sender)
             return
         self._remember_written(sender, kept, written, newest)
-
-    def _same_rows(self, session: Any, sender: str, kept: Kept) -> bool:
-        event = self.SQLEvent
-        rows, newest = session.execute(
-            sa.select(sa.func.count(event.id), sa.func.max(event.id)).where(event.sender_id == sender)
-        ).one()
-        return (int(rows), newest) == (kept.rows, kept.newest_id)
 
     def _remember_written(self, sender: str, kept: Kept, written: list[str], newest: int | None) -> None:
         """Add what was just stored to the kept conversation, exactly as a read from the database would give it."""

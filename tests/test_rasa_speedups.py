@@ -50,7 +50,7 @@ DOMAIN = Domain.from_path(str(ROOT / "domain.yml"))
 
 def test_every_event_type_resolves_to_the_class_rasa_finds():
     rasa_speedups.apply()
-    original = rasa_speedups._original_resolve
+    original = rasa_speedups.ORIGINALS[(Event, "resolve_by_type")].__func__
     for cls in all_subclasses(Event):
         if isinstance(getattr(cls, "type_name", None), str):
             assert Event.resolve_by_type(cls.type_name) is original(cls.type_name, None)
