@@ -15,7 +15,10 @@ SECTORS = {
     "bygg_og_anlegg", "elektro", "ror_og_ventilasjon", "transport_og_logistikk", "industri_og_mekanikk",
     "landbruk_og_natur", "fiske_og_havbruk", "mat_og_restaurant", "renhold_og_eiendom", "handel_og_service",
     "helse_og_omsorg", "it_og_kontor", "sikkerhet_og_beredskap", "hoyere_utdanning", "kreative_fag",
+    "personlig_tjenesteyting",
 }
+ATTEST_TYPES = ("ordinaer", "begrenset", "uttommende", "utvidet", "barneomsorgsattest")
+SOURCE_URL = constr(strip_whitespace=True, regex=r"^https?://\S+$", max_length=400)
 LEGAL_REFERENCE = re.compile(r"(§|\blov(a|en)?\b|loven\b|lova\b|forskrift|kapittel)", re.IGNORECASE)
 
 
@@ -45,14 +48,45 @@ class RouteEntry(Strict):
 
 class Politiattest(Strict):
     level: Literal["none", "some_jobs", "required"]
+    # Which attest types the law asks for (politiregisterloven §§ 39-41): none for level "none".
+    attest: list[Literal["ordinaer", "begrenset", "uttommende", "utvidet", "barneomsorgsattest"]] = []
+    background_check: bool = False  # a security clearance or background check besides the attest
     basis: constr(strip_whitespace=True, min_length=20, max_length=700)  # type: ignore[valid-type]
     note: constr(strip_whitespace=True, max_length=400) | None = None  # type: ignore[valid-type]
+
+    @validator("attest")
+    def attest_fits_level(cls, value: list[str], values: dict[str, Any]) -> list[str]:
+        level = values.get("level")
+        if level == "none" and value:
+            raise ValueError("attest must be empty when level is 'none'")
+        if len(set(value)) != len(value):
+            raise ValueError("attest types must not repeat")
+        return value
 
     @validator("basis")
     def names_legal_basis(cls, value: str) -> str:
         if not LEGAL_REFERENCE.search(value):
             raise ValueError("basis must name its legal basis (a law, a regulation or a section)")
         return value
+
+
+class EnglishPolitiattest(Strict):
+    basis: constr(strip_whitespace=True, min_length=20, max_length=700)  # type: ignore[valid-type]
+    note: constr(strip_whitespace=True, max_length=400) | None = None  # type: ignore[valid-type]
+
+
+class EnglishEntry(Strict):
+    """The occupation in simple English; names of Norwegian programmes and certificates are kept."""
+
+    title: constr(strip_whitespace=True, min_length=2, max_length=80)  # type: ignore[valid-type]
+    synonyms: conlist(constr(strip_whitespace=True, min_length=2, max_length=80), max_items=8) = []  # type: ignore[valid-type]
+    description: constr(strip_whitespace=True, min_length=20, max_length=300)  # type: ignore[valid-type]
+    tasks: conlist(ShortText, min_items=3, max_items=6)  # type: ignore[valid-type]
+    demands: conlist(ShortText, min_items=2, max_items=5)  # type: ignore[valid-type]
+    workplaces: conlist(ShortText, min_items=1, max_items=4)  # type: ignore[valid-type]
+    routes: conlist(conlist(ShortText, min_items=1, max_items=8), min_items=1, max_items=3)  # type: ignore[valid-type]
+    politiattest: EnglishPolitiattest
+    prospects: constr(strip_whitespace=True, min_length=10, max_length=350)  # type: ignore[valid-type]
 
 
 class OccupationEntry(Strict):
@@ -66,10 +100,27 @@ class OccupationEntry(Strict):
     workplaces: conlist(ShortText, min_items=1, max_items=4)  # type: ignore[valid-type]
     routes: conlist(RouteEntry, min_items=1, max_items=3)  # type: ignore[valid-type]
     praksiskandidat: bool
+    # Months of relevant practice a praksiskandidat needs, when it differs from the usual 60.
+    praksis_months: int | None = None
     politiattest: Politiattest
     riasec: conlist(Literal["R", "I", "A", "S", "E", "C"], min_items=1, max_items=3)  # type: ignore[valid-type]
     prospects: constr(strip_whitespace=True, min_length=10, max_length=300)  # type: ignore[valid-type]
     related: conlist(Slug, min_items=1, max_items=6)  # type: ignore[valid-type]
+    sources: list[SOURCE_URL] = []  # type: ignore[valid-type]  # the pages the facts were checked against
+    en: EnglishEntry | None = None
+
+    @validator("praksis_months")
+    def months_in_range(cls, value: int | None) -> int | None:
+        if value is not None and not 12 <= value <= 120:
+            raise ValueError("praksis_months must be between 12 and 120")
+        return value
+
+    @validator("en")
+    def english_routes_match(cls, value: EnglishEntry | None, values: dict[str, Any]) -> EnglishEntry | None:
+        routes = values.get("routes")
+        if value is not None and routes is not None and len(value.routes) != len(routes):
+            raise ValueError("en.routes must have one list of steps per route, in the same order")
+        return value
 
     @validator("riasec")
     def unique_codes(cls, value: list[str]) -> list[str]:
