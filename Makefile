@@ -53,6 +53,8 @@ train: $(STAMP)
 lint: $(STAMP)
 	@echo "[veivalg] ruff"
 	@$(BIN)/ruff check .
+	@echo "[veivalg] import-linter (lagene i bot/, docs/architecture.md)"
+	@$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	@echo "[veivalg] mypy"
@@ -84,7 +86,7 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-# Fails when held-out macro-F1 is below 0.90 or any crisis example is missed (bot/nlu_report.py).
+# Fails when held-out macro-F1 is below 0.90 or any crisis example is missed (bot/rasa_adapter/nlu_report.py).
 nlu-gate: setup
 	@echo "[veivalg] språkforståelse på testsettet (macro-F1 >= 0.90, ingen krise bommet)"
 	@$(BIN)/veivalg nlu report
@@ -108,7 +110,7 @@ bench: setup scaled-deps
 tune-fallback: setup
 	@$(BIN)/veivalg nlu tune-fallback
 
-# The scaled profile (bot/scaled.py): PostgreSQL, Redis, several Rasa servers and nginx in front,
+# The scaled profile (bot/ops/scaled/): PostgreSQL, Redis, several Rasa servers and nginx in front,
 # each a child process with its data under var/scaled/. scaled-deps installs the Debian packages.
 .PHONY: scaled-deps run-scaled load
 scaled-deps:

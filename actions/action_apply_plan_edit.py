@@ -9,10 +9,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.catalogue_action import CatalogueAction
-from bot import knapper
-from bot.plan import edit_plan, plan_messages
-from bot.plan_edit import CANCEL, REMOVE
+from actions.base import CatalogueAction
+from bot.guidance import knapper
+from bot.guidance.plan import edit_plan, plan_messages
+from bot.guidance.plan_edit import CANCEL, REMOVE
 
 FORM_SLOTS = ("plan_line", "plan_edit_choice", "plan_new_text")
 

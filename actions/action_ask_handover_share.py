@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import handover
+from bot.handover.texts import texts as handover_texts
 
 
 class ActionAskHandoverShare(Action):
@@ -19,6 +19,6 @@ class ActionAskHandoverShare(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        texts = handover.texts()
+        texts = handover_texts()
         dispatcher.utter_message(text=texts["ask_share"], buttons=[dict(b) for b in texts["ask_share_buttons"]])
         return []

@@ -8,10 +8,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.catalogue_action import CatalogueAction
-from bot import knapper
-from bot.plan import plan_lines
-from bot.plan_edit import line_buttons
+from actions.base import CatalogueAction
+from bot.guidance import knapper
+from bot.guidance.plan import plan_lines
+from bot.guidance.plan_edit import line_buttons
 
 
 class ActionAskPlanLine(CatalogueAction):

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import knapper
+from bot.guidance import knapper
 
 
 class ActionAskRating(Action):

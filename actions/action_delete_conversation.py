@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.consent import CONSENT_SLOT
-from bot.retention import delete_conversation
+from bot.privacy.consent import CONSENT_SLOT
+from bot.privacy.retention import delete_conversation
 from bot.settings import get_settings
 
 

@@ -10,8 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import handover
-from bot.db import session_factory
+from bot.handover.queue import request_handoff
+from bot.storage.engine import session_factory
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ class ActionFlagUrgent(Action):
     ) -> list[dict[str, Any]]:
         try:
             with session_factory().begin() as session:
-                handover.request_handoff(
+                request_handoff(
                     tracker.sender_id, session=session, reason="crisis", urgent=True,
                     channel=tracker.get_latest_input_channel(),
                 )

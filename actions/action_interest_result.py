@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.catalogue_action import CatalogueAction
+from actions.base import CatalogueAction
 from bot.catalogue import answers, interests
 from bot.catalogue.queries import get_occupation
 

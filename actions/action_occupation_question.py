@@ -9,23 +9,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.catalogue_action import CatalogueAction
-from bot.catalogue.dialogue import Question, answer
-
-
-def question_from(tracker: Tracker) -> Question:
-    """The occupation question in the tracker's latest message and slots."""
-    latest = tracker.latest_message or {}
-    entities = latest.get("entities") or []
-    return Question(
-        intent=str((latest.get("intent") or {}).get("name") or ""),
-        text=str(latest.get("text") or ""),
-        mentions=[str(e.get("value")) for e in entities if e.get("entity") == "occupation" and e.get("value")],
-        awaiting=tracker.get_slot("awaiting_occupation"),
-        current=tracker.get_slot("occupation_slug"),
-        compare_first=tracker.get_slot("compare_first"),
-        viewed=tracker.get_slot("occupations_viewed") or [],
-    )
+from actions.base import CatalogueAction, question_from
+from bot.catalogue.dialogue import answer
 
 
 class ActionOccupationQuestion(CatalogueAction):

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.consent import CONSENT_SLOT
+from bot.privacy.consent import CONSENT_SLOT
 
 
 class ActionRecordConsent(Action):

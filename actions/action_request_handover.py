@@ -9,8 +9,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.catalogue_action import CatalogueAction
-from bot import handover
+from actions.base import CatalogueAction
+from bot.handover.queue import anyone_online, request_handoff
+from bot.handover.summary import summary_for_counsellor
+from bot.handover.texts import texts as handover_texts
 
 
 class ActionRequestHandover(CatalogueAction):
@@ -20,13 +22,13 @@ class ActionRequestHandover(CatalogueAction):
         return "action_request_handover"
 
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, *, session: Session) -> list[dict[str, Any]]:
-        texts = handover.texts()
+        texts = handover_texts()
         share = tracker.get_slot("handover_share") == "ja"
-        live = tracker.get_slot("handover_live") == "ja" and handover.anyone_online(session=session)
+        live = tracker.get_slot("handover_live") == "ja" and anyone_online(session=session)
         slots = tracker.current_slot_values()
-        entry = handover.request_handoff(
+        entry = request_handoff(
             tracker.sender_id, session=session, reason="request", urgent=bool(tracker.get_slot("urgent")),
-            live=live, summary=handover.summary_for_counsellor(slots, session=session) if share else None,
+            live=live, summary=summary_for_counsellor(slots, session=session) if share else None,
             channel=tracker.get_latest_input_channel(),
         )
         dispatcher.utter_message(text=texts["shared" if share else "not_shared"])

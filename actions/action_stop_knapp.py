@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import knapper
+from bot.guidance import knapper
 
 
 class ActionStopKnapp(Action):

@@ -10,11 +10,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.validate_rating_form import NO_COMMENT
-from bot import knapper
-from bot.consent import CONSENT_SLOT
-from bot.db import session_factory
-from bot.quality import record_rating
+from bot.guidance import knapper
+from bot.guidance.rating import NO_COMMENT, record_rating
+from bot.privacy.consent import CONSENT_SLOT
+from bot.storage.engine import session_factory
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db import session_factory
-from bot.handover import anyone_online
+from bot.handover.queue import anyone_online
+from bot.storage.engine import session_factory
 
 logger = logging.getLogger(__name__)
 YES, NO = "ja", "nei"

@@ -8,9 +8,9 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.db import session_factory
-from bot.plan import plan_lines
-from bot.plan_edit import CANCEL, NOT_NEEDED, REMOVE, choice_of, line_of, new_text_of
+from bot.guidance.plan import plan_lines
+from bot.guidance.plan_edit import CANCEL, NOT_NEEDED, REMOVE, choice_of, line_of, new_text_of
+from bot.storage.engine import session_factory
 
 CANCELLED = {"plan_line": CANCEL, "plan_edit_choice": CANCEL, "plan_new_text": NOT_NEEDED}
 

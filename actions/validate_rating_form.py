@@ -7,9 +7,7 @@ from typing import Any
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.quality import parse_rating
-
-NO_COMMENT = "-"
+from bot.guidance.rating import NO_COMMENT, parse_rating
 
 
 class ValidateRatingForm(FormValidationAction):

@@ -32,11 +32,11 @@ if str(ROOT) not in sys.path:
 from bench.foundation import rss_mib  # noqa: E402
 from bench.load import WEBHOOK, percentile, run_load, summarise  # noqa: E402
 from bench.report import stamp, write_section  # noqa: E402
-from bot import launcher  # noqa: E402
-from bot.runtime_env import QUIET_ENVIRONMENT  # noqa: E402
-from bot.scaled import copy_model, prepare_databases  # noqa: E402
+from bot.ops import launcher  # noqa: E402
+from bot.ops.runtime_env import QUIET_ENVIRONMENT  # noqa: E402
+from bot.ops.scaled import copy_model, prepare_databases  # noqa: E402
+from bot.ops.training import model_path  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
-from bot.training import model_path  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 EMBEDDED_SERVICES = ("handlingsserver", "rasa")  # `veivalg run` without the web process
@@ -167,7 +167,7 @@ def retrieve_ms(settings: Settings, sender: str, repeats: int = 20) -> tuple[flo
     """How long the conversation store takes to load one conversation, and how many events it has."""
     from rasa.shared.core.domain import Domain
 
-    from bot.tracker_store import ConsentTrackerStore
+    from bot.rasa_adapter.tracker_store import ConsentTrackerStore
 
     store = ConsentTrackerStore(domain=Domain.from_path(str(ROOT / "domain.yml")), host=settings.tracker_store_url)
     tracker = asyncio.run(store.retrieve(sender))

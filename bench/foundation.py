@@ -16,10 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.report import stamp, write_section  # noqa: E402
-from bot import launcher  # noqa: E402
+from bot.ops import launcher  # noqa: E402
+from bot.ops.spacy_model import prepare_pipeline  # noqa: E402
+from bot.ops.training import model_path, train  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from bot.spacy_model import prepare_pipeline  # noqa: E402
-from bot.training import model_path, train  # noqa: E402
 
 CONVERSATION = [
     "hei",

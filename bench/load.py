@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-SENDER_HEADER = "X-Veivalg-Sender"  # the gateway hashes this to pick the Rasa server (bot/scaled.py)
+SENDER_HEADER = "X-Veivalg-Sender"  # the gateway hashes this to pick the Rasa server (bot/ops/scaled/)
 UPSTREAM_HEADER = "X-Veivalg-Upstream"
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -77,7 +77,7 @@ def conversation(rng: random.Random) -> list[Step]:
 
 @lru_cache(maxsize=1)
 def technical_problem_text() -> str:
-    """What the channel answers when the bot could not handle a message (bot/channels/system_texts.yml)."""
+    """What the channel answers when the bot could not handle a message (bot/rasa_adapter/system_texts.yml)."""
     texts = yaml.safe_load((ROOT / "bot" / "channels" / "system_texts.yml").read_text(encoding="utf-8"))
     return str(texts["technical_problem"])
 
@@ -408,7 +408,7 @@ def targets(profile: str = "auto") -> tuple[str, str]:
 
     `auto` asks the address of `veivalg run` for nginx's health page: it answers only in the scaled profile.
     """
-    from bot.scaled import load_scaled_settings
+    from bot.ops.scaled import load_scaled_settings
     from bot.settings import load_settings
 
     settings = load_settings()

@@ -29,7 +29,7 @@ from bench.baseline import loadavg  # noqa: E402
 from bench.foundation import rss_mib  # noqa: E402
 from bench.load import WEBHOOK, Summary, Verification, run_load, stored_user_messages, summarise, verify  # noqa: E402
 from bench.report import stamp, write_section  # noqa: E402
-from bot.scaled import load_scaled_settings  # noqa: E402
+from bot.ops.scaled import load_scaled_settings  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -54,7 +54,7 @@ class Step:
 def start(env: dict[str, str], folder: Path, timeout: float = 600) -> tuple[subprocess.Popen[str], float, list[str]]:
     """`veivalg run-scaled` until it says it answers; the process, the seconds it took and its output."""
     began = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run-scaled"], cwd=ROOT, env=env, text=True,
+    process = subprocess.Popen([sys.executable, "-m", "bot.ops.cli", "run-scaled"], cwd=ROOT, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output: list[str] = []
 

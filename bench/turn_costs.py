@@ -3,7 +3,7 @@ changes to Rasa.
 
 Runs Rasa's Agent in this process (the action server as its own process, as in `veivalg run`) and times
 the parts of each turn. Two runs, each in a fresh process: Veivalg as it runs, and Rasa as shipped
-(no `bot/rasa_speedups.py`, no conversation cache, every event sent to the action server, no frozen
+(no `bot/rasa_adapter/speedups.py`, no conversation cache, every event sent to the action server, no frozen
 model). Writes the `turn-costs` section of bench/results.md.
 
     python bench/turn_costs.py [--turns 105]
@@ -38,12 +38,12 @@ EARLY, LATE = slice(2, 7), slice(97, 102)  # turns 3-7 and 98-102: turn 5 and tu
 # (label, owner module, owner name, attribute)
 PARTS = [
     ("whole turn", "rasa.core.processor", "MessageProcessor", "handle_message"),
-    ("read the conversation", "bot.tracker_store", "ConsentTrackerStore", "retrieve"),
+    ("read the conversation", "bot.rasa_adapter.tracker_store", "ConsentTrackerStore", "retrieve"),
     ("understand the message (NLU)", "rasa.core.processor", "MessageProcessor", "parse_message"),
     ("choose the next actions (policies)", "rasa.core.processor", "MessageProcessor", "_predict_next_with_tracker"),
     ("– of which the dialogue's states", "rasa.shared.core.domain", "Domain", "states_for_tracker_history"),
     ("call the action server", "rasa.utils.endpoints", "EndpointConfig", "request"),
-    ("save the turn", "bot.tracker_store", "ConsentTrackerStore", "save"),
+    ("save the turn", "bot.rasa_adapter.tracker_store", "ConsentTrackerStore", "save"),
 ]
 
 
@@ -107,9 +107,9 @@ async def run_conversation(veivalg: bool, turns: int) -> dict[str, Any]:
     from rasa.utils.endpoints import EndpointConfig
 
     from bench.baseline import long_conversation
-    from bot import rasa_speedups
+    from bot.ops.training import model_path
+    from bot.rasa_adapter import speedups as rasa_speedups
     from bot.settings import load_settings
-    from bot.training import model_path
 
     if veivalg:
         rasa_speedups.apply()
@@ -120,12 +120,12 @@ async def run_conversation(veivalg: bool, turns: int) -> dict[str, Any]:
     store.unlink(missing_ok=True)
     endpoints = AvailableEndpoints(
         action=EndpointConfig(url=f"http://127.0.0.1:{ACTIONS_PORT}/webhook", enable_selective_domain=veivalg),
-        tracker_store=EndpointConfig(type="bot.tracker_store.ConsentTrackerStore", url=f"sqlite:///{store}"),
+        tracker_store=EndpointConfig(type="bot.rasa_adapter.tracker_store.ConsentTrackerStore", url=f"sqlite:///{store}"),
     )
     agent = await load_agent(model_path=str(model_path(load_settings())), endpoints=endpoints)
     quiet_rasa()
     if veivalg:
-        from bot.redaction import get_redactor
+        from bot.privacy.redaction import get_redactor
 
         get_redactor()
         rasa_speedups.freeze_loaded_objects()
@@ -154,7 +154,7 @@ def child(veivalg: bool, turns: int) -> None:
 
 
 def measure(veivalg: bool, turns: int) -> dict[str, Any]:
-    from bot.runtime_env import QUIET_ENVIRONMENT
+    from bot.ops.runtime_env import QUIET_ENVIRONMENT
 
     env = dict(os.environ) | QUIET_ENVIRONMENT
     command = [sys.executable, __file__, "--child", "veivalg" if veivalg else "rasa", "--turns", str(turns)]
@@ -173,8 +173,7 @@ def action_server(settings: Any) -> Callable[[], None]:
     """Start the action server on the benchmark's port; return how to stop it."""
     from dataclasses import replace
 
-    from bot import launcher
-
+    from bot.ops import launcher
     settings = replace(settings, actions_port=ACTIONS_PORT, log_dir=OUT / "log")
     service = next(s for s in launcher.build_services(settings) if s.name == "handlingsserver")
     launcher.start_service(settings, service)
@@ -191,7 +190,7 @@ def section(results: dict[str, dict[str, Any]]) -> str:
         "One conversation of occupation questions after «ja» to storing, through Rasa's Agent in one process",
         "(SQLite store, action server as its own process), after a short conversation to warm both up.",
         "Median milliseconds per turn of turns 3-7 and 98-102.",
-        "*Rasa as shipped*: without `bot/rasa_speedups.py`, without the conversation cache, every event sent",
+        "*Rasa as shipped*: without `bot/rasa_adapter/speedups.py`, without the conversation cache, every event sent",
         "to the action server, garbage collection as usual.",
         "",
         "| part of the turn | Veivalg, turn 5 | Veivalg, turn 100 | Rasa as shipped, turn 5 | "
@@ -221,7 +220,7 @@ def main() -> int:
     if args.child:
         child(args.child == "veivalg", args.turns)
         return 0
-    from bot.scaled import prepare_databases
+    from bot.ops.scaled import prepare_databases
     from bot.settings import load_settings
 
     OUT.mkdir(parents=True, exist_ok=True)

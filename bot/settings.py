@@ -10,9 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from bot.paths import PROJECT_ROOT
+
 T = TypeVar("T")
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 _MISSING = object()
 
 

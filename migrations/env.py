@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from bot.db import Base, engine_for, import_models
 from bot.settings import get_settings
+from bot.storage.engine import engine_for
+from bot.storage.schema import metadata
 
-import_models()
-target_metadata = Base.metadata
+target_metadata = metadata()
 url = context.config.attributes.get("url") or get_settings().database_url
 
 with engine_for(url).connect() as connection:

@@ -11,7 +11,8 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.settings import PROJECT_ROOT, get_settings
+from bot.paths import PROJECT_ROOT
+from bot.settings import get_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -46,7 +47,8 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 def loaded_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real catalogue loaded once into an SQLite file that tests copy."""
     from bot.catalogue.loader import load_folder
-    from bot.db import create_tables, session_factory
+    from bot.storage.engine import session_factory
+    from bot.storage.schema import create_tables
 
     path = tmp_path_factory.mktemp("catalogue") / "veivalg.db"
     create_tables(f"sqlite:///{path}")

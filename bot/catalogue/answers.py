@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.catalogue.models import Occupation, Route
+from bot.paths import data_file
+from bot.storage.tables.catalogue import Occupation, Route
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "catalogue" / "templates"
+TEMPLATES = data_file("catalogue", "templates")
 MAX_MESSAGE = 300
 SEPARATOR = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.catalogue import answers
-from bot.catalogue.models import Occupation
 from bot.catalogue.queries import get_occupation
 from bot.catalogue.resolver import Resolution, guess_mention
 from bot.catalogue.service import resolver
+from bot.storage.tables.catalogue import Occupation
 
 TOPIC_INTENTS = {
     "info": "ask_occupation_info",

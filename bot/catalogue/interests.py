@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -13,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from bot.catalogue.answers import environment, pack_lines
 from bot.catalogue.queries import all_occupations
+from bot.paths import data_file
 
-TEST_FILE = Path(__file__).resolve().parents[2] / "data" / "catalogue" / "interest_test.yml"
+TEST_FILE = data_file("catalogue", "interest_test.yml")
 CODES = "RIASEC"
 POSITION_WEIGHT = (3, 2, 1)
 ANSWER_WORDS = {

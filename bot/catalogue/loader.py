@@ -7,10 +7,11 @@ from pathlib import Path
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from bot.catalogue.models import Occupation, OccupationName, Programme, Route, related_occupations
 from bot.catalogue.schema import Catalogue, read_catalogue
+from bot.paths import data_file
+from bot.storage.tables.catalogue import Occupation, OccupationName, Programme, Route, related_occupations
 
-DATA_FOLDER = Path(__file__).resolve().parents[2] / "data" / "catalogue"
+DATA_FOLDER = data_file("catalogue")
 
 
 def replace_catalogue(catalogue: Catalogue, *, session: Session) -> int:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import yaml
 
-from bot.catalogue.resolver import fold
 from bot.catalogue.schema import Catalogue
+from bot.paths import data_file
+from bot.text.folding import fold
 
-GENERATED_FILE = Path(__file__).resolve().parents[2] / "data" / "nlu" / "occupation_lookup.yml"
+GENERATED_FILE = data_file("nlu", "occupation_lookup.yml")
 HEADER = (
     "# Generated from data/catalogue by `veivalg catalogue nlu`; do not edit by hand.\n"
     "# The lookup table feeds the RegexFeaturizer; the synonyms map every name to the occupation's slug.\n"

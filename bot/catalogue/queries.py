@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.catalogue.models import Occupation, OccupationName, Route
+from bot.storage.tables.catalogue import Occupation, OccupationName, Route
 
 
 def get_occupation(slug: str, *, session: Session) -> Occupation | None:

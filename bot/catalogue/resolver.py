@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+
+from bot.text.folding import fold
 
 # Endings of the last word, longest first: definite and plural forms in bokmål, nynorsk and speech.
 _SUFFIXES = (
@@ -97,20 +98,6 @@ _STOPWORDS = frozenset(
 )
 EXACT, FUZZY_CUTOFF, SCAN_CUTOFF, MARGIN = 100.0, 84.0, 90.0, 4.0
 MAX_CANDIDATES = 6
-
-
-def normalise(text: str) -> str:
-    """Lower case, no punctuation, single spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[^\w\s-]", " ", text)
-    return re.sub(r"[\s_-]+", " ", text).strip()
-
-
-def fold(text: str) -> str:
-    """Spell æ, ø and å the way people type them without those keys (ae, o, a)."""
-    text = normalise(text)
-    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a").replace("é", "e")
-    return text.replace("aa", "a").replace("oe", "o")
 
 
 def _bokmal(mention: str) -> str:

@@ -10,8 +10,8 @@ from bot.settings import Settings, get_settings
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web app: review pages under /review, the chat widget under /chat."""
-    from bot.review.routes import mount_review
-    from bot.widget.routes import mount_widget
+    from bot.web.chat.routes import mount_widget
+    from bot.web.review.app import mount_review
 
     settings = settings or get_settings()
     app = FastAPI(title="Veivalg", docs_url=None, redoc_url=None, openapi_url="/openapi.json")

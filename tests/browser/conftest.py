@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from bot.settings import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

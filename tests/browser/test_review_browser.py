@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bot.db import session_factory
-from bot.quality import Rating
+from bot.storage.engine import session_factory
+from bot.storage.tables.ratings import Rating
 from bot.web.app import create_app
 from tests.browser.conftest import SCREENSHOTS, needs_chromium
 from tests.fixtures.transcripts.seed import PASSWORD, review_settings, sender
-from tests.test_widget_gateway import serve
+from tests.web.chat.test_gateway import serve
 
 HANDOVER = sender("handover")
 

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bot.web.app import create_app
-from bot.widget.hub import Hub, reset_hub
+from bot.web.chat.hub import Hub, reset_hub
 from tests.browser.conftest import SCREENSHOTS, needs_chromium
-from tests.test_widget_gateway import FakeRasa, serve
-from tests.test_widget_routes import widget_settings
+from tests.web.chat.test_gateway import FakeRasa, serve
+from tests.web.chat.test_routes import widget_settings
 
 pytestmark = needs_chromium
 

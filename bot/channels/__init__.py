@@ -1,3 +1,0 @@
-"""Rasa input channels for Veivalg's clients."""
-
-from __future__ import annotations

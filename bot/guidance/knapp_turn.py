@@ -1,0 +1,74 @@
+"""What a message inside a knapp means: switch knapp, a side question, the plan, «vet ikke», skip or an answer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.catalogue.dialogue import INTENT_TOPICS
+from bot.guidance import knapper
+
+# An occupation question or a request for the plan inside a knapp is taken as one only when the model is
+# this sure; below it, the message is the user's answer to the question.
+SIDE_QUESTION_CONFIDENCE = 0.8
+
+SWITCH, START, SIDE_QUESTION, SHOW_PLAN, EASIER, SKIPPED, ANSWERED = (
+    "switch", "start", "side_question", "show_plan", "easier", "skipped", "answered"
+)
+
+
+@dataclass(frozen=True)
+class KnappMessage:
+    """What the user wrote while a knapp asked its question, as the NLU read it."""
+
+    text: str
+    value: str | None  # the slot value the form extracted (None when the knapp has just begun)
+    intent: str = ""
+    confidence: float = 0.0
+    has_occupation: bool = False
+
+
+@dataclass(frozen=True)
+class KnappTurn:
+    """The decision for one message: what kind it is and the slots to set."""
+
+    kind: str
+    slots: dict[str, Any] = field(default_factory=dict)
+    acknowledgement: str | None = None
+    knapp: str | None = None  # the knapp switched to
+
+
+def decide(key: str, answers: Mapping[str, Any] | None, message: KnappMessage, dont_know_before: bool) -> KnappTurn:
+    """The next step of knapp `key` after `message`; the caller says what the kind calls for."""
+    step = knapper.answered_steps(answers, key)
+    chosen = knapper.KNAPP_INTENTS.get(message.intent) if message.text.startswith("/") else knapper.named(message.text)
+    if chosen:  # a knapp's button, or its name typed: switch (or start) that knapp
+        slots = {"knapp_answer": None, "current_knapp": chosen, "knapp_dont_know": False}
+        return KnappTurn(SWITCH if chosen != key else START, slots, knapp=chosen)
+    if message.value is None:
+        # The knapp has just begun (its start clears the slot): nothing was answered yet, so ask.
+        return KnappTurn(START, {"knapp_answer": None})
+    sure = message.confidence >= SIDE_QUESTION_CONFIDENCE
+    if (
+        message.intent in INTENT_TOPICS
+        and sure
+        and message.has_occupation
+        and (message.text.startswith("/") or knapper.is_question(message.text))
+    ):
+        return KnappTurn(SIDE_QUESTION, {"knapp_answer": None})
+    if message.intent == "request_summary" and sure:
+        return KnappTurn(SHOW_PLAN, {"knapp_answer": None})
+    if message.value == knapper.DONT_KNOW and not dont_know_before:
+        return KnappTurn(EASIER, {"knapp_answer": None, "knapp_dont_know": True})
+    if message.value in (knapper.DONT_KNOW, knapper.SKIP):
+        return KnappTurn(SKIPPED, advance(key, knapper.record(answers, key, step, None)),
+                         acknowledgement=str(knapper.texts()["skip_ack"]))
+    return KnappTurn(ANSWERED, advance(key, knapper.record(answers, key, step, message.value)),
+                     acknowledgement=knapper.acknowledge(key, step, message.value))
+
+
+def advance(key: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """Slots after an answer: the form ends when every step of the knapp is answered or skipped."""
+    done = knapper.answered_steps(answers, key) >= len(knapper.steps(key))
+    return {"knapp_answer": "done" if done else None, "knapp_answers": answers, "knapp_dont_know": False}

@@ -1,0 +1,3 @@
+"""Operations: setup, training, launching the servers and the scaled profile."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Privacy: consent, redaction, retention and reading stored conversations."""
+
+from __future__ import annotations

@@ -1,0 +1,43 @@
+"""The command lines that train and serve the dialogue engine: the only place that knows Rasa's CLI."""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+
+def engine_version() -> str:
+    """The installed Rasa version, part of the training fingerprint."""
+    return version("rasa")
+
+
+def train_command(out: Path, model_name: str) -> list[str]:
+    """`rasa train` on the project's config, domain and data, writing `out/<model_name>.tar.gz`."""
+    return [
+        sys.executable, "-m", "rasa", "train",
+        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+        "--out", str(out), "--fixed-model-name", model_name, "--force",
+    ]
+
+
+def server_command(model: Path, endpoints: str, host: str, port: int, api_token: str) -> list[str]:
+    """`rasa run` with Veivalg's channel and the HTTP API behind a token."""
+    return [
+        sys.executable, "-m", "rasa", "run",
+        "--model", str(model), "--endpoints", endpoints, "--credentials", "credentials.yml",
+        "--interface", host, "--port", str(port), "--enable-api", "--auth-token", api_token,
+    ]
+
+
+def action_server_command(port: int) -> list[str]:
+    """The action server (rasa_sdk) running the actions in actions/."""
+    return [sys.executable, "-m", "bot.rasa_adapter.action_server", "--actions", "actions", "--port", str(port)]
+
+
+def nlu_test_command(model: Path, heldout: str, out: Path) -> list[str]:
+    """`rasa test nlu` on held-out files, with every prediction written to `out`."""
+    return [
+        sys.executable, "-m", "rasa", "test", "nlu", "--model", str(model), "--nlu", heldout,
+        "--out", str(out), "--successes", "--quiet",
+    ]

@@ -1,0 +1,151 @@
+"""Changes to Rasa 3.6 inside the Rasa server that keep its behaviour and remove work it repeats.
+
+- Rasa checks every action-server answer with `jsonschema.validate(result, schema)`, which checks the
+  schema itself and builds a new validator each time: about 26 ms per action on our machine, several
+  times per turn. One prepared validator does the same check in about 1 ms.
+- Rasa finds an event's class by walking every subclass of `Event`, for every event it reads: 0.1 ms
+  per event, 120 ms to read a conversation of 1 250 events. A table does it at once.
+- Rasa rebuilds the dialogue history (applied events, the policies' states) from the start of the
+  session several times per turn; `bot/rasa_adapter/dialogue_history.py` carries it forward with the same results.
+- Rasa sends the action server every event of the conversation with every action call (0.5 MB at
+  turn 100), and the whole domain. Veivalg's actions read only the slots, the latest message and the
+  active form (`tests/test_rasa_speedups.py` checks that no action reads the history), and rasa_sdk's
+  forms read only the events of the current turn. So only the events of the latest
+  `VEIVALG_ACTION_HISTORY_TURNS` user messages are sent (0: all), and the domain only to the actions
+  that ask for it in `domain.yml` (`send_domain: true`, with `enable_selective_domain` in the endpoints).
+- RulePolicy writes every state of the conversation into a text for its debug log at every prediction,
+  also when nothing is logged at debug level; it now does so only when the text will be logged.
+- After the model is loaded, the objects it made (about a million) are moved out of the garbage
+  collector's way (`gc.freeze`): otherwise a full collection now and then stalls a turn for about a second.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from functools import lru_cache
+from typing import Any
+
+logger = logging.getLogger(__name__)
+_applied = False
+_EVENT_CLASSES: dict[str, Any] = {}
+# What apply() replaced, as Rasa shipped it: (class, attribute name) -> the original attribute.
+ORIGINALS: dict[tuple[type, str], Any] = {}
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    from jsonschema import validators
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    return validators.validator_for(schema)(schema)
+
+
+def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
+    from jsonschema import ValidationError
+
+    try:
+        _validator().validate(result)
+    except ValidationError as error:
+        error.message += ". Failed to validate Action server response from API."
+        raise
+    return True
+
+
+def _resolve_event_type(type_name: str, default: Any = None) -> Any:
+    """`Event.resolve_by_type` with a table of the classes already found."""
+    found = _EVENT_CLASSES.get(type_name)
+    if found is not None:
+        return found
+    from rasa.shared.core.events import Event
+
+    rasa_resolve = ORIGINALS[(Event, "resolve_by_type")].__func__  # Rasa's own, a staticmethod
+    found = rasa_resolve(type_name, default)
+    if found is not None and found is not default:
+        _EVENT_CLASSES[type_name] = found
+    return found
+
+
+def recent_events(tracker: Any, user_turns: int) -> list[Any]:
+    """The events since the `user_turns`-th latest user message (all of them when user_turns is 0)."""
+    from rasa.shared.core.events import UserUttered
+
+    if user_turns <= 0:
+        return list(tracker.events)
+    picked = []
+    seen = 0
+    for event in reversed(tracker.events):
+        picked.append(event)
+        if isinstance(event, UserUttered):
+            seen += 1
+            if seen >= user_turns:
+                break
+    picked.reverse()
+    return picked
+
+
+def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
+    """Rasa's request to the action server, with the latest turns of the history instead of all of it."""
+    import rasa
+    from rasa.shared.core.trackers import EventVerbosity
+
+    from bot.settings import get_settings
+
+    state = tracker.current_state(EventVerbosity.NONE)
+    state["events"] = [event.as_dict() for event in recent_events(tracker, get_settings().action_history_turns)]
+    result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state, "version": rasa.__version__}
+    if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+        result["domain"] = domain.as_dict()
+    return result
+
+
+def _format_states_when_logged(states: list[dict[str, Any]]) -> str:
+    """`Policy.format_tracker_states` for RulePolicy's debug log, made only when that log is written."""
+    from rasa.core.policies.policy import Policy
+
+    if not logging.getLogger("rasa.core.policies.rule_policy").isEnabledFor(logging.DEBUG):
+        return ""
+    formatted: str = Policy.format_tracker_states(states)  # Rasa's own; only RulePolicy's is replaced
+    return formatted
+
+
+def freeze_loaded_objects() -> None:
+    """Keep what exists now (the loaded model) out of every future garbage collection."""
+    gc.collect()
+    gc.freeze()
+    logger.info("%d objects of the loaded model are left out of garbage collection", gc.get_freeze_count())
+
+
+def _own_attribute(owner: type, name: str) -> Any:
+    """The attribute as the class has it, looked up through its bases (RulePolicy inherits one of them)."""
+    for klass in owner.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name]
+    raise AttributeError(name)
+
+
+def apply() -> None:
+    """Install the changes (once; Veivalg's REST channel does it when Rasa creates the channel)."""
+    global _applied
+    if _applied:
+        return
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rasa_adapter import dialogue_history
+    changes: list[tuple[type, str, Any]] = [
+        (RemoteAction, "_validate_action_result", _validate_action_result),
+        (RemoteAction, "_action_call_format", _action_call_format),
+        (Event, "resolve_by_type", staticmethod(_resolve_event_type)),
+        (DialogueStateTracker, "applied_events", dialogue_history.applied_events),
+        (Domain, "states_for_tracker_history", dialogue_history.states_for_tracker_history),
+        (RulePolicy, "format_tracker_states", staticmethod(_format_states_when_logged)),
+    ]
+    for owner, name, replacement in changes:
+        ORIGINALS[(owner, name)] = _own_attribute(owner, name)
+        setattr(owner, name, replacement)
+    _applied = True

@@ -1,0 +1,140 @@
+"""Users of the review app: roles, argon2 password hashes and lock-out after repeated failed logins."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.clock import aware, utcnow
+from bot.storage.tables.accounts import LoginThrottle, User
+
+ROLES = ("counsellor", "leader", "admin")
+ROLE_NAMES = {"counsellor": "Karriereveileder", "leader": "Leder", "admin": "Administrator"}
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 12
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$")
+
+
+class AccountError(ValueError):
+    """A user cannot be created or changed; the message is Norwegian and safe to show."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The user when the login succeeded; `locked` when too many failures stopped it."""
+
+    user: User | None
+    locked: bool = False
+
+
+@lru_cache(maxsize=1)
+def hasher() -> PasswordHasher:
+    """argon2id with the library's recommended parameters."""
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so both cases take the same time."""
+    return hasher().hash("veivalg-no-such-user")
+
+
+def normalize_username(username: str) -> str:
+    """Usernames are compared without case and surrounding spaces."""
+    return username.strip().lower()[:64]
+
+
+def create_user(username: str, password: str, role: str, *, session: Session) -> User:
+    """Add a user; raise AccountError with a Norwegian message when something is wrong."""
+    name = normalize_username(username)
+    if not _USERNAME.match(name):
+        raise AccountError(
+            "Brukernavnet må ha 3–64 tegn: små bokstaver a–z, tall, punktum, bindestrek eller understrek."
+        )
+    if role not in ROLES:
+        raise AccountError("Velg en rolle: karriereveileder, leder eller administrator.")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Passordet må ha minst {MIN_PASSWORD} tegn.")
+    if find_user(name, session=session) is not None:
+        raise AccountError("Det finnes allerede en bruker med dette brukernavnet.")
+    user = User(username=name, password_hash=hasher().hash(password), role=role, active=True, created_at=utcnow())
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_user(username: str, *, session: Session) -> User | None:
+    """The user with this username, active or not."""
+    found: User | None = session.execute(
+        select(User).where(User.username == normalize_username(username))
+    ).scalar_one_or_none()
+    return found
+
+
+def get_user(user_id: int, *, session: Session) -> User | None:
+    """The user with this id."""
+    found: User | None = session.get(User, user_id)
+    return found
+
+
+def list_users(*, session: Session) -> list[User]:
+    """Every user, by username."""
+    return list(session.execute(select(User).order_by(User.username)).scalars())
+
+
+def set_active(user_id: int, active: bool, *, session: Session) -> User | None:
+    """Turn a user's access on or off; a disabled user is logged out on their next request."""
+    user = get_user(user_id, session=session)
+    if user is not None:
+        user.active = active
+    return user
+
+
+def _throttle(name: str, session: Session) -> LoginThrottle:
+    row: LoginThrottle | None = session.get(LoginThrottle, name)
+    if row is None:
+        row = LoginThrottle(username=name, failures=0, locked_until=None)
+        session.add(row)
+    return row
+
+
+def authenticate(username: str, password: str, *, session: Session, now: datetime | None = None) -> LoginResult:
+    """Check a login. Unknown users, wrong passwords and disabled users look the same to the caller.
+
+    Five failures in a row for a username lock it for 15 minutes, whether the user exists or not.
+    """
+    now = now or utcnow()
+    name = normalize_username(username)
+    throttle = _throttle(name, session)
+    locked_until = aware(throttle.locked_until)
+    if locked_until is not None and locked_until > now:
+        return LoginResult(user=None, locked=True)
+    if locked_until is not None:
+        throttle.locked_until = None
+        throttle.failures = 0
+    user = find_user(name, session=session)
+    try:
+        hasher().verify(user.password_hash if user is not None else _dummy_hash(), password)
+        verified = user is not None and bool(user.active)
+    except (VerificationError, InvalidHashError):
+        verified = False
+    if not verified or user is None:
+        throttle.failures = int(throttle.failures or 0) + 1
+        if throttle.failures >= MAX_FAILURES:
+            throttle.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            throttle.failures = 0
+            return LoginResult(user=None, locked=True)
+        return LoginResult(user=None)
+    throttle.failures = 0
+    if hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hasher().hash(password)
+    user.last_login_at = now
+    return LoginResult(user=user)

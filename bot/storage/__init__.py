@@ -1,0 +1,3 @@
+"""Storage: the declarative base, Veivalg's tables, engines and migrations."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Veivalg's own tables, one module per topic."""
+
+from __future__ import annotations

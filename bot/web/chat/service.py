@@ -1,0 +1,100 @@
+"""One chat conversation's traffic: check its token, log its messages, ask Rasa, stream what happens."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi.responses import JSONResponse
+
+from bot.settings import Settings
+from bot.text.buttons import select_button
+from bot.web.chat.errors import WidgetApiError
+from bot.web.chat.gateway import TECHNICAL_PROBLEM, BotMessage, RasaGateway, RasaUnavailable
+from bot.web.chat.hub import ConversationGone, Hub
+from bot.web.chat.locks import ConversationLocks
+from bot.web.chat.speech import Speaker
+from bot.web.chat.tokens import InvalidToken, TokenSigner, client_of
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 15.0
+MAX_LABEL_CHARS = 200
+SMALL_BODY_BYTES = 4096
+
+
+class ChatService:
+    """What the chat routes share: settings, hub, Rasa gateway, speech, token signer and one lock per conversation."""
+
+    def __init__(self, settings: Settings, hub: Hub, gateway: RasaGateway, speaker: Speaker) -> None:
+        self.settings = settings
+        self.hub = hub
+        self.gateway = gateway
+        self.speaker = speaker
+        self.signer = TokenSigner(settings.secret_key)
+        self.locks = ConversationLocks()
+        self.message_body_limit = settings.max_message_chars * 6 + SMALL_BODY_BYTES
+
+    def conversation(self, token: object) -> str:
+        """The open conversation a token names; 403 when the token is invalid or the conversation is gone."""
+        try:
+            conversation_id = self.signer.conversation_id(token)
+        except InvalidToken as exc:
+            raise WidgetApiError(403, "invalid_token") from exc
+        if not self.hub.exists(conversation_id):
+            raise WidgetApiError(403, "invalid_token")
+        return conversation_id
+
+    def shown_text(self, conversation_id: str, text: str, label: str | None) -> str:
+        """What the log shows for the user's message: a button's title when one was chosen."""
+        if label:
+            return label[:MAX_LABEL_CHARS]
+        latest = self.hub.last_message(conversation_id, "bot")
+        buttons = latest["buttons"] if latest else []
+        payload = select_button(text, buttons)
+        if payload:
+            return next((b["title"] for b in buttons if b["payload"] == payload), text)
+        return text
+
+    @staticmethod
+    def json(content: dict[str, Any]) -> JSONResponse:
+        """A JSON answer that no browser or proxy keeps."""
+        return JSONResponse(content, headers={"Cache-Control": "no-store"})
+
+    async def forward(self, conversation_id: str, text: str, label: str | None) -> dict[str, Any]:
+        """Log the user's message, ask Rasa, log the answers; Rasa down gives a kind message and `error`."""
+        try:
+            first = self.hub.append(conversation_id, "user", self.shown_text(conversation_id, text, label))
+        except ConversationGone as exc:
+            raise WidgetApiError(403, "invalid_token") from exc
+        error = False
+        try:
+            answers = await self.gateway.send(conversation_id, text, client_of(conversation_id))
+        except RasaUnavailable as exc:
+            logger.warning("Rasa did not answer (%s); the user got the technical-problem message", exc)
+            answers, error = [BotMessage(TECHNICAL_PROBLEM)], True
+        seqs = {first}
+        try:
+            for answer in answers:
+                seqs.add(self.hub.append(conversation_id, "bot", answer.text, answer.buttons))
+        except ConversationGone as exc:  # the user started a new conversation while Rasa was thinking
+            raise WidgetApiError(403, "invalid_token") from exc
+        messages = [m for m in self.hub.messages_after(conversation_id, first - 1) if m["seq"] in seqs]
+        return {"messages": messages, "error": error}
+
+    async def event_stream(self, conversation_id: str, after: int) -> AsyncIterator[str]:
+        """Server-sent events: replay after `after`, then live messages, heartbeats, and `end` when it ends."""
+        yield "retry: 3000\n\n"
+        last = after
+        while True:
+            messages = await self.hub.wait(conversation_id, last, HEARTBEAT_SECONDS)
+            for message in messages:
+                yield f"id: {message['seq']}\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
+                last = message["seq"]
+            if not self.hub.exists(conversation_id):
+                yield "event: end\ndata: {}\n\n"
+                return
+            if not messages:
+                yield ": heartbeat\n\n"

@@ -1,0 +1,71 @@
+"""Logging in and out of the review app."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from bot.staff import accounts, audit
+from bot.web.review import security
+from bot.web.review.dependencies import database, valid_form
+from bot.web.review.rendering import redirect, render, root
+
+router = APIRouter()
+
+
+def home_of(role: str) -> str:
+    """Where a role starts: leaders see quality figures, everyone else the conversations."""
+    return "/kvalitet" if role == "leader" else "/samtaler"
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request) -> Response:
+    who = security.identity(request)
+    return redirect(request, home_of(who.role) if who else "/login")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, neste: str = "") -> Response:
+    who = security.identity(request)
+    if who is not None:
+        return redirect(request, home_of(who.role))
+    return render(request, "login.html", {"next": neste, "error": None, "username": ""})
+
+
+@router.post("/login", response_class=HTMLResponse, dependencies=[Depends(valid_form)])
+def login(
+    request: Request,
+    username: str = Form(""),
+    password: str = Form(""),
+    neste: str = Form(""),
+    db: Session = Depends(database),
+) -> Response:
+    name = accounts.normalize_username(username)
+    result = accounts.authenticate(username, password, session=db)
+    if result.user is None:
+        audit.record("login_locked" if result.locked else "login_failed", session=db, username=name or "(tomt)")
+        error = (
+            f"For mange forsøk. Vent {accounts.LOCK_MINUTES} minutter og prøv igjen."
+            if result.locked
+            else "Feil brukernavn eller passord. Prøv igjen."
+        )
+        context = {"next": neste, "error": error, "username": username}
+        return render(request, "login.html", context, status=429 if result.locked else 401)
+    user = result.user
+    audit.record("login", session=db, username=user.username, role=user.role)
+    security.start_session(request, int(user.id), str(user.username), str(user.role))
+    target = security.safe_next(neste, root(request))
+    if target and user.role == "leader" and not target.startswith(root(request) + "/kvalitet"):
+        target = None
+    return RedirectResponse(target or root(request) + home_of(str(user.role)), status_code=303)
+
+
+@router.post("/logout", dependencies=[Depends(valid_form)])
+def logout(request: Request, db: Session = Depends(database)) -> Response:
+    who = security.identity(request)
+    if who is not None:
+        audit.record("logout", session=db, username=who.username, role=who.role)
+    security.end_session(request)
+    security.flash(request, "Du er logget ut.")
+    return redirect(request, "/login")

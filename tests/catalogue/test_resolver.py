@@ -1,0 +1,107 @@
+"""The resolver on mentions written for this project: misspelt, inflected, nynorsk, English, ambiguous, unknown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.catalogue.loader import DATA_FOLDER
+from bot.catalogue.resolver import Resolver, fold, variants
+from bot.catalogue.schema import read_catalogue
+from bot.paths import TESTS_DIR
+
+MENTIONS: dict[str, Any] = yaml.safe_load(
+    (TESTS_DIR / "data" / "occupation_mentions.yml").read_text(encoding="utf-8")
+)
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return Resolver([(name, slug) for name, _, slug in read_catalogue(DATA_FOLDER).names()])
+
+
+def test_the_mention_list_is_large_and_varied():
+    assert len(MENTIONS["mentions"]) >= 100
+    assert len({m["slug"] for m in MENTIONS["mentions"]}) >= 80
+
+
+def test_at_least_95_percent_of_mentions_resolve_to_the_right_occupation(resolver: Resolver):
+    misses = [
+        (m["text"], m["slug"], resolver.resolve(m["text"]).slug)
+        for m in MENTIONS["mentions"]
+        if resolver.resolve(m["text"]).slug != m["slug"]
+    ]
+    accuracy = 1 - len(misses) / len(MENTIONS["mentions"])
+    assert accuracy >= 0.95, misses
+
+
+@pytest.mark.parametrize("entry", MENTIONS["ambiguous"], ids=[e["text"] for e in MENTIONS["ambiguous"]])
+def test_ambiguous_mentions_offer_a_choice_or_a_fair_answer(resolver: Resolver, entry: dict[str, Any]):
+    found = resolver.resolve(entry["text"])
+
+    if found.slug:
+        assert found.slug in entry["slugs"]
+    else:
+        assert found.ambiguous and set(found.candidates) & set(entry["slugs"])
+        assert len(found.candidates) <= 6
+
+
+@pytest.mark.parametrize("text", MENTIONS["unknown"])
+def test_unknown_words_are_never_turned_into_an_occupation(resolver: Resolver, text: str):
+    found = resolver.resolve(text)
+
+    assert not found.found and not found.ambiguous
+
+
+@pytest.mark.parametrize(
+    ("sentence", "slug"),
+    [
+        ("hva gjør en tømrer egentlig", "tomrer"),
+        ("kan eg bli elektrikar med dom", "elektriker"),
+        ("hvordan blir jeg rorlegger", "rorlegger"),
+        ("jeg vil kjøre gravemaskin, altså gravemaskinkjører", "anleggsmaskinforer"),
+        ("Trenger helsefagarbeidere politiattest?", "helsefagarbeider"),
+        ("what does a welder do", "sveiser"),
+    ],
+)
+def test_occupations_are_found_inside_sentences(resolver: Resolver, sentence: str, slug: str):
+    assert resolver.find_in_text(sentence).slug == slug
+
+
+@pytest.mark.parametrize("sentence", ["hva kan jeg bli", "jeg vil ha en jobb", "hei hvordan går det", "hjelp meg"])
+def test_sentences_without_an_occupation_find_nothing(resolver: Resolver, sentence: str):
+    found = resolver.find_in_text(sentence)
+    assert not found.found and not found.ambiguous
+
+
+def test_folding_matches_how_people_type_without_aeoeaa():
+    assert fold("Rørlegger") == fold("rorlegger") == fold("roerlegger")
+    assert fold("Sjåfør") == fold("sjaafoer") == "sjafor"
+    assert fold("Lærer") == "laerer"
+
+
+def test_variants_strip_inflections_and_join_compounds():
+    assert "tomrer" in variants("tømrerne")
+    assert "elektriker" in variants("elektrikarar")
+    assert "anleggsmaskinforer" in variants("anleggs maskin fører")
+    assert "sykepleier" in variants("sjukepleiar")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [("hva gjør en astronaut?", "astronaut"), ("hvordan blir jeg youtuber", "youtuber"),
+     ("kva gjer ein tolk", "tolk"), ("how do I become a pilot", "pilot")],
+)
+def test_the_word_a_question_is_about_is_guessed(sentence: str, word: str):
+    from bot.catalogue.resolver import guess_mention
+
+    assert guess_mention(sentence) == word
+
+
+@pytest.mark.parametrize("sentence", ["hva kan jeg bli", "hvordan blir jeg det", "hei"])
+def test_no_guess_without_a_named_thing(sentence: str):
+    from bot.catalogue.resolver import guess_mention
+
+    assert guess_mention(sentence) is None

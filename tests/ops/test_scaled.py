@@ -1,0 +1,258 @@
+"""The scaled profile's settings, generated configuration and process list (no services started here)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.ops import scaled
+from bot.ops.launcher import Service
+from bot.paths import PROJECT_ROOT
+from bot.settings import SettingsError, load_settings
+
+
+def profile(tmp_path: Path, **env: str) -> scaled.ScaledSettings:
+    values = {"VEIVALG_HOME": str(tmp_path), "VEIVALG_SECRET_KEY": "k" * 40, **env}
+    settings = load_settings(values)
+    return scaled.load_scaled_settings(settings, values)
+
+
+def test_default_ports_put_nginx_where_rasa_was_and_the_servers_above_it(tmp_path: Path):
+    p = profile(tmp_path)
+
+    assert p.gateway_port == 5005
+    assert p.rasa_ports == [5006, 5007]
+    assert p.actions_ports == [5055, 5056]
+    assert (p.postgres_port, p.redis_port) == (5433, 6380)
+    assert p.folder == tmp_path / "var" / "scaled"
+    assert p.local_postgres and p.local_redis
+
+
+def test_ports_and_server_count_come_from_the_environment(tmp_path: Path):
+    p = profile(tmp_path, VEIVALG_GATEWAY_PORT="7000", VEIVALG_RASA_SERVERS="3", VEIVALG_ACTIONS_PORT="7100",
+                VEIVALG_POSTGRES_PORT="7200", VEIVALG_REDIS_PORT="7300", VEIVALG_SCALED_DIR=str(tmp_path / "s"))
+
+    assert p.rasa_ports == [7001, 7002, 7003]
+    assert p.actions_ports == [7100, 7101, 7102]
+    assert sorted(p.used_ports()) == [7000, 7001, 7002, 7003, 7100, 7101, 7102, 7200, 7300]
+    assert p.folder == tmp_path / "s"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"VEIVALG_RASA_SERVERS": "0"},
+        {"VEIVALG_RASA_SERVERS": "many"},
+        {"VEIVALG_REDIS_PORT": "70000"},
+        {"VEIVALG_GATEWAY_PORT": "5054"},  # its Rasa servers 5055, 5056 would clash with the action servers
+    ],
+)
+def test_wrong_values_are_refused_with_the_setting_named(tmp_path: Path, env: dict[str, str]):
+    with pytest.raises(SettingsError):
+        profile(tmp_path, **env)
+
+
+def test_the_local_database_url_uses_a_generated_password_kept_private(tmp_path: Path):
+    p = profile(tmp_path)
+
+    url = p.postgres_url()
+    password = p.password_path.read_text(encoding="utf-8")
+
+    assert url == f"postgresql://veivalg:{password}@127.0.0.1:5433/veivalg"
+    assert len(password) >= 24
+    assert stat.S_IMODE(p.password_path.stat().st_mode) == 0o600
+    assert p.postgres_url() == url  # the same password on the next start
+
+
+def test_both_databases_and_the_rasa_port_point_at_the_scaled_services(tmp_path: Path):
+    p = profile(tmp_path)
+
+    effective = p.effective()
+
+    assert effective.tracker_store_url == effective.database_url == p.postgres_url()
+    assert effective.rasa_url == "http://127.0.0.1:5005"
+    assert effective.log_dir == p.folder / "log"
+
+
+def test_an_external_postgresql_is_used_as_it_is_and_not_started(tmp_path: Path):
+    external = "postgresql://veivalg:secret@db.internal:5432/veivalg"
+    p = profile(tmp_path, VEIVALG_TRACKER_STORE_URL=external, VEIVALG_REDIS_HOST="redis.internal")
+
+    assert not p.local_postgres and not p.local_redis
+    assert p.effective().tracker_store_url == p.effective().database_url == external
+    assert not p.password_path.exists()
+    names = [s.name for s in scaled.build_services(p)]
+    assert "postgresql" not in names and "redis" not in names
+
+
+def test_services_start_in_order_and_each_rasa_server_has_its_own_action_server(tmp_path: Path):
+    p = profile(tmp_path)
+    services = scaled.build_services(p)
+    names = [s.name for s in services]
+
+    assert names == ["postgresql", "redis", "handlingsserver-1", "handlingsserver-2", "rasa-1", "rasa-2", "nginx"]
+    rasa = [s for s in services if s.name.startswith("rasa-")]
+    for service, port, actions_port in zip(rasa, p.rasa_ports, p.actions_ports, strict=True):
+        command = service.command
+        assert command[command.index("--endpoints") + 1] == "endpoints.scaled.yml"
+        assert command[command.index("--interface") + 1] == "127.0.0.1"
+        assert command[command.index("--port") + 1] == str(port)
+        assert service.env["VEIVALG_ACTION_ENDPOINT_URL"] == f"http://127.0.0.1:{actions_port}/webhook"
+        assert service.env["VEIVALG_TRACKER_STORE_URL"] == p.postgres_url()
+        assert service.env["VEIVALG_REDIS_PORT"] == "6380"
+    postgres = services[0]
+    assert postgres.command[postgres.command.index("-h") + 1] == "127.0.0.1"
+    assert postgres.stop_signal == signal.SIGINT
+    assert postgres.run_as == ("postgres" if os.geteuid() == 0 else None)
+    for service in services:
+        assert service.log_path.parent == p.folder / "log"
+
+
+def test_the_nginx_configuration_hashes_the_conversation_id_over_every_rasa_server(tmp_path: Path):
+    p = profile(tmp_path, VEIVALG_RASA_SERVERS="3")
+    scaled.write_configuration(p)
+
+    config = (p.folder / "nginx.conf").read_text(encoding="utf-8")
+
+    assert "hash $veivalg_sender consistent;" in config
+    assert "map $http_x_veivalg_sender $veivalg_sender" in config
+    for port in p.rasa_ports:
+        assert f"server 127.0.0.1:{port} max_fails=1" in config
+    assert "listen 127.0.0.1:5005;" in config
+    assert "non_idempotent" not in config  # a message that reached a server is never sent to a second one
+
+
+@pytest.mark.skipif(shutil.which("nginx", path="/usr/sbin:/usr/bin") is None, reason="nginx: make scaled-deps")
+def test_nginx_accepts_the_generated_configuration(tmp_path: Path):
+    p = profile(tmp_path)
+    scaled.write_configuration(p)
+    nginx = scaled.find_program("nginx", [Path("/usr/sbin/nginx")])
+
+    result = subprocess.run(
+        [str(nginx), "-t", "-c", str(p.folder / "nginx.conf"), "-p", str(p.folder), "-e", "stderr"],
+        capture_output=True, text=True,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+
+
+def test_redis_listens_on_loopback_only_and_keeps_nothing_on_disk(tmp_path: Path):
+    p = profile(tmp_path)
+    scaled.write_configuration(p)
+
+    config = (p.folder / "redis.conf").read_text(encoding="utf-8").splitlines()
+
+    assert "bind 127.0.0.1" in config and "port 6380" in config
+    assert 'save ""' in config and "appendonly no" in config
+
+
+def test_the_postgresql_settings_keep_every_answered_message_on_disk():
+    config = scaled.render("postgresql.conf.j2", host="127.0.0.1")
+
+    assert "listen_addresses = '127.0.0.1'" in config
+    assert "fsync = on" in config and "synchronous_commit = on" in config
+
+
+def test_the_scaled_endpoints_use_a_redis_lock_store_and_the_embedded_ones_do_not(monkeypatch: pytest.MonkeyPatch):
+    from rasa.core.lock_store import LockStore, RedisLockStore
+    from rasa.utils.endpoints import read_endpoint_config
+
+    monkeypatch.setenv("VEIVALG_REDIS_HOST", "127.0.0.1")
+    monkeypatch.setenv("VEIVALG_REDIS_PORT", "6390")
+    monkeypatch.setenv("VEIVALG_ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
+    monkeypatch.setenv("VEIVALG_TRACKER_STORE_URL", "sqlite://")
+
+    lock_store = LockStore.create(read_endpoint_config(str(PROJECT_ROOT / "endpoints.scaled.yml"), "lock_store"))
+
+    assert isinstance(lock_store, RedisLockStore)
+    assert lock_store.red.connection_pool.connection_kwargs["port"] == 6390
+    assert lock_store.key_prefix.startswith("veivalg")
+    embedded = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    scaled_endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.scaled.yml").read_text(encoding="utf-8"))
+    assert "lock_store" not in embedded
+    assert scaled_endpoints["tracker_store"]["type"] == embedded["tracker_store"]["type"]
+
+
+def test_a_busy_port_stops_the_start_with_its_number(tmp_path: Path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        (tmp_path / "models").mkdir()
+        (tmp_path / "models" / "veivalg.tar.gz").write_bytes(b"model")
+        p = profile(tmp_path, VEIVALG_REDIS_PORT=str(port))
+
+        assert scaled.port_in_use(port)
+        with pytest.raises(RuntimeError, match=f"port {port} er allerede i bruk"):
+            scaled.check_ready_to_start(p)
+
+
+def test_without_a_model_the_start_is_refused_kindly(tmp_path: Path):
+    with pytest.raises(RuntimeError, match="Fant ingen modell"):
+        scaled.check_ready_to_start(profile(tmp_path))
+
+
+def test_redis_ready_needs_a_pong():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+
+    def answer_once(reply: bytes) -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(64)
+            connection.sendall(reply)
+
+    try:
+        for reply, expected in ((b"+PONG\r\n", True), (b"-LOADING\r\n", False)):
+            thread = threading.Thread(target=answer_once, args=(reply,))
+            thread.start()
+            assert scaled.redis_ready("127.0.0.1", port) is expected
+            thread.join()
+    finally:
+        server.close()
+    assert scaled.redis_ready("127.0.0.1", port) is False  # nothing listens any more
+
+
+def test_a_service_with_a_probe_is_ready_when_the_probe_says_so_and_stops_with_its_signal(tmp_path: Path):
+    answers = iter([False, True])
+    service = Service(
+        "sleeper", ["sleep", "30"], "x://sleeper/", tmp_path / "sleeper.log",
+        probe=lambda: next(answers), stop_signal=signal.SIGINT,
+    )
+    service.start(tmp_path, dict(os.environ))
+
+    assert (service.ready(), service.ready()) == (False, True)
+    service.stop(timeout=10)
+
+    assert service.process is not None and service.process.returncode == -signal.SIGINT
+    assert not service.pid_path.exists()
+
+
+def test_the_model_is_copied_whole_and_a_half_written_one_is_refused(tmp_path: Path):
+    import tarfile
+
+    source = tmp_path / "models" / "veivalg.tar.gz"
+    source.parent.mkdir()
+    (tmp_path / "fingerprint.json").write_text("{}" * 5000, encoding="utf-8")
+    with tarfile.open(source, "w:gz") as archive:
+        archive.add(tmp_path / "fingerprint.json", arcname="fingerprint.json")
+
+    copy = scaled.copy_model(source, tmp_path / "scaled" / "model" / "veivalg.tar.gz")
+
+    assert copy.read_bytes() == source.read_bytes()
+    source.write_bytes(source.read_bytes()[:40])  # training is writing it right now
+    with pytest.raises(RuntimeError, match="ikke hel"):
+        scaled.copy_model(source, tmp_path / "other" / "veivalg.tar.gz")
+    assert not (tmp_path / "other" / "veivalg.tar.gz").exists()

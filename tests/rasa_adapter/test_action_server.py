@@ -1,0 +1,64 @@
+"""The action server starts light and keeps what it loaded out of the garbage collector's way."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from bot.paths import PROJECT_ROOT
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_the_action_server_answers_and_freezes_what_it_loaded(tmp_path):
+    import os
+    import time
+
+    import httpx
+
+    port = free_port()
+    log = tmp_path / "actions.log"
+    env = dict(os.environ, SANIC_HOST="127.0.0.1", LOG_LEVEL="INFO", VEIVALG_HOME=str(PROJECT_ROOT))
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.rasa_adapter.action_server", "--actions", "actions", "--port", str(port)],
+            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            raise AssertionError(log.read_text())
+        deadline = time.monotonic() + 10
+        while "left out of garbage collection" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "left out of garbage collection" in log.read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_loading_every_action_loads_neither_tensorflow_nor_presidio():
+    """The actions need the catalogue and the database, not the Rasa server's machinery (0.4 GB more)."""
+    script = (
+        "import importlib, json, pkgutil, sys, actions\n"
+        "for m in pkgutil.iter_modules(actions.__path__): importlib.import_module('actions.' + m.name)\n"
+        "print(json.dumps(sorted(m for m in ('tensorflow', 'presidio_analyzer', 'spacy', 'rasa.core') "
+        "if m in sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            check=True, timeout=120)
+
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []

@@ -1,0 +1,365 @@
+"""The real thing: `veivalg run` starts the action server and Rasa on free ports; we talk over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from bot.paths import PROJECT_ROOT
+
+MODEL = PROJECT_ROOT / "models" / "veivalg.tar.gz"
+STARTUP_SECONDS = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Running:
+    url: str
+    rasa_port: int
+    actions_port: int
+    log_dir: Path
+    process: subprocess.Popen[str]
+    output: list[str]
+    web_port: int = 0
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def web(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def post(self, sender: str, message: Any) -> requests.Response:
+        return requests.post(self.url, json={"sender": sender, "message": message}, timeout=60)
+
+    def texts(self, sender: str, message: Any) -> list[str]:
+        response = self.post(sender, message)
+        assert response.status_code == 200, response.text
+        return [m.get("text", "") for m in response.json()]
+
+    def actions_ready(self) -> bool:
+        try:
+            return requests.get(f"http://127.0.0.1:{self.actions_port}/health", timeout=2).ok
+        except requests.RequestException:
+            return False
+
+
+@pytest.fixture(scope="module")
+def veivalg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    assert MODEL.is_file(), "No trained model: run `make setup` first"
+    tmp = tmp_path_factory.mktemp("veivalg-run")
+    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
+    env = dict(os.environ)
+    env.update(
+        {
+            "VEIVALG_RASA_PORT": str(rasa_port),
+            "VEIVALG_ACTIONS_PORT": str(actions_port),
+            "VEIVALG_WEB_PORT": str(web_port),
+            "VEIVALG_TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
+            "VEIVALG_LOG_DIR": str(tmp / "log"),
+            "VEIVALG_RETENTION_DAYS": "45",
+            "VEIVALG_SECRET_KEY": "integration-" + "s" * 40,
+            "VEIVALG_DATABASE_URL": f"sqlite:///{tmp / 'veivalg.db'}",
+        }
+    )
+    subprocess.run([sys.executable, "-m", "bot.ops.cli", "catalogue", "load"], cwd=PROJECT_ROOT, env=env, check=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.ops.cli", "run"], cwd=PROJECT_ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output: list[str] = []
+    assert process.stdout is not None
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        output.append(line.rstrip())
+        if "Veivalg svarer på" in line:
+            break
+    else:
+        process.kill()
+    assert any("Veivalg svarer på" in line for line in output), "\n".join(output)
+    running = Running(
+        f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", rasa_port, actions_port,
+        tmp / "log", process, output, web_port, env,
+    )
+    yield running
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+
+
+def test_greeting_in_norwegian_with_settings_from_the_action_server(veivalg: Running):
+    texts = veivalg.texts("x", "hei")
+
+    assert "Jeg er en chatbot, ikke et menneske" in texts[0]
+    assert "samtalen i 45 dager" in texts[1]  # retention_days set by action_session_start
+    assert texts[2] == "Vil du at jeg tar vare på samtalen, så veilederen din kan se den?"
+
+
+def stored_events(veivalg: Running, sender: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(veivalg.log_dir.parent / "tracker.db") as connection:
+        return int(connection.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()[0])
+
+
+def test_a_declined_conversation_leaves_nothing_in_the_database(veivalg: Running):
+    veivalg.texts("declines", "hei")
+    texts = veivalg.texts("declines", "2")  # 2) Nei, ikke lagre noe
+    assert texts[0].startswith("Greit. Ingenting av det du skriver, blir lagret.")
+    veivalg.texts("declines", "hva gjør en tømrer")
+
+    assert stored_events(veivalg, "declines") == 0
+
+
+def test_a_consented_conversation_is_kept(veivalg: Running):
+    veivalg.texts("agrees", "hei")
+    texts = veivalg.texts("agrees", "1")  # 1) Ja, ta vare på den
+    assert texts[0].startswith("Takk. Samtalen tas vare på")
+
+    assert stored_events(veivalg, "agrees") > 5
+
+
+def test_a_typed_number_picks_the_button(veivalg: Running):
+    veivalg.texts("number-user", "hei")
+    veivalg.texts("number-user", "2")  # 2) Nei, ikke lagre noe: then the menu
+
+    texts = veivalg.texts("number-user", "8")  # 8) Snakk med en veileder
+
+    assert "karriereveilederen på skolen i fengselet" in texts[0]
+
+
+def test_both_servers_bind_to_loopback_only(veivalg: Running):
+    for port in (veivalg.rasa_port, veivalg.actions_port):
+        listening = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        local = [line.split()[1] for line in listening if line.split()[3] == "0A"]
+        assert f"0100007F:{port:04X}" in local, f"port {port} is not bound to 127.0.0.1"
+        assert f"00000000:{port:04X}" not in local, f"port {port} is bound to every interface"
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("", "Jeg fikk ingen tekst"),
+        ("   \n ", "Jeg fikk ingen tekst"),
+        ("x" * 10_000, "Meldingen din var veldig lang"),
+        ("ø" * 10_000, "Meldingen din var veldig lang"),
+    ],
+)
+def test_empty_and_huge_messages_get_a_kind_answer(veivalg: Running, message: str, expected: str):
+    texts = veivalg.texts("bad-input", message)
+
+    assert texts and expected in texts[0]
+
+
+@pytest.mark.parametrize("message", ["😀😀😀", "🙏", "????", "asdfghjkl qwerty", "Wie spät ist es?"])
+def test_odd_messages_get_an_answer(veivalg: Running, message: str):
+    texts = veivalg.texts("odd-input", message)
+
+    assert texts and all(texts)
+
+
+def test_a_long_but_readable_message_is_understood(veivalg: Running):
+    long_text = "Jeg lurer på hvordan jeg kan bli elektriker når jeg kommer ut. " * 40
+
+    assert veivalg.texts("long-input", long_text)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\xff\xfe\x00\x13garbage",
+        b"not json at all",
+        b"[]",
+        b'{"message": "hei"}',
+        b'{"sender": "x"}',
+        b'{"sender": "x", "message": {"text": "hei"}}',
+        b'{"sender": "../../etc/passwd", "message": "hei"}',
+    ],
+)
+def test_malformed_requests_get_a_clean_400(veivalg: Running, body: bytes):
+    response = requests.post(veivalg.url, data=body, headers={"Content-Type": "application/json"}, timeout=30)
+
+    assert response.status_code == 400
+    assert "error" in response.json()
+
+
+def test_the_terminal_client_selects_buttons_by_number_through_the_gateway(veivalg: Running, tmp_path: Path):
+    import pexpect
+
+    env = {**veivalg.env, "HOME": str(tmp_path), "TERM": "dumb", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    child = pexpect.spawn(
+        sys.executable, ["-m", "bot.ops.cli", "chat", "--plain", "--server", veivalg.web], env=env,
+        cwd=str(PROJECT_ROOT), dimensions=(24, 80), encoding="utf-8", timeout=60,
+    )
+    for typed, expected in [
+        ("hei", "Vil du at jeg tar vare på samtalen"),
+        ("2", "1) En overgang som kommer"),  # 2) Nei, ikke lagre noe: then the menu
+        ("7", "Hvilket yrke lurer du på?"),  # 7) Yrker og utdanning
+        ("rorleggar", "En rørlegger"),
+        ("1", "Veien til rørlegger:"),
+    ]:
+        child.expect_exact("> ")
+        child.sendline(typed)
+        child.expect_exact(expected)
+    child.expect_exact("> ")
+    child.sendline("/avslutt")
+    child.expect_exact("Ha det bra!")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert list(tmp_path.iterdir()) == [], "the terminal client wrote files"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("hva gjør en snekker", "En tømrer bygger"),
+        ("hvordan blir jeg elektrikar", "Veien til elektriker:"),
+        ("kan jeg bli vekter med dom", "Vaktvirksomhetsloven § 8"),
+        ("hva gjør en astronaut", "Jeg finner ikke «astronaut»"),
+    ],
+)
+def test_occupation_questions_are_answered_from_the_catalogue(veivalg: Running, question: str, expected: str):
+    texts = veivalg.texts(f"occupation-{abs(hash(question))}", question)
+
+    assert any(expected in text for text in texts), texts
+
+
+def test_the_interest_test_end_to_end_with_typed_numbers(veivalg: Running):
+    texts = veivalg.texts("interest-user", "hvilke jobber passer for meg")
+    assert texts[1] == "Setning 1 av 12."
+
+    for number in range(12):
+        texts = veivalg.texts("interest-user", "1" if number % 2 == 0 else "3")  # 1) Passer godt, 3) Passer ikke
+
+    assert texts[0].startswith("Du liker best å")
+    assert "for deg som liker å" in texts[1]
+
+
+def test_goodbye_asks_for_a_rating_and_stores_it(veivalg: Running):
+    import sqlite3
+
+    assert veivalg.texts("rater", "ha det")[0] == "Var dette nyttig?"
+    assert veivalg.texts("rater", "5")[0].startswith("Vil du skrive noen ord")
+    texts = veivalg.texts("rater", "1")  # 1) Nei takk
+
+    assert texts == ["Takk for svaret. Det hjelper oss å gjøre Veivalg bedre.",
+                     "Takk for praten! Lykke til videre. Du kan komme tilbake når du vil."]
+    with sqlite3.connect(veivalg.log_dir.parent / "veivalg.db") as connection:
+        assert connection.execute("select rating, comment from quality_ratings").fetchall() == [(5, None)]
+
+
+class WidgetUser:
+    """A person in the chat widget: talks to the gateway in the web process, as the browser does."""
+
+    def __init__(self, web: str) -> None:
+        self.web = web
+        self.token = requests.post(f"{web}/chat/api/session", json={"client": "widget"}, timeout=30).json()["token"]
+        self.seen = 0
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        body = requests.post(f"{self.web}/chat/api/message", json={"token": self.token, "text": text}, timeout=60)
+        messages = body.json()["messages"]
+        self.seen = max([self.seen, *(m["seq"] for m in messages)])
+        return [m for m in messages if m["author"] != "user"]
+
+    def receive(self) -> list[dict[str, Any]]:
+        body = requests.get(f"{self.web}/chat/api/poll",
+                            params={"token": self.token, "after": self.seen, "wait": 5}, timeout=30).json()
+        self.seen = max([self.seen, *(m["seq"] for m in body["messages"])])
+        return list(body["messages"])
+
+
+def counsellor(veivalg: Running) -> requests.Session:
+    """A counsellor logged in to the review app."""
+    import re
+
+    subprocess.run([sys.executable, "-m", "bot.ops.cli", "users", "add", "vera", "--role", "counsellor",
+                    "--password-stdin"], input="et-langt-passord-123\n", text=True, env=veivalg.env,
+                   cwd=PROJECT_ROOT, check=True, capture_output=True)
+    browser = requests.Session()
+    page = browser.get(f"{veivalg.web}/review/login", timeout=30).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    browser.post(f"{veivalg.web}/review/login", data={"username": "vera", "password": "et-langt-passord-123",
+                                                      "csrf_token": token}, timeout=30)
+    page = browser.get(f"{veivalg.web}/review/ko", timeout=30).text  # a new token after login
+    browser.headers["X-Test-Csrf"] = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    return browser
+
+
+def test_a_counsellor_takes_over_live_and_hands_back(veivalg: Running):
+    import re
+
+    staff = counsellor(veivalg)
+    csrf = staff.headers["X-Test-Csrf"]
+    staff.post(f"{veivalg.web}/review/ko/palogget", data={"csrf_token": csrf, "online": "ja"}, timeout=30)
+    user = WidgetUser(veivalg.web)
+    user.say("hei")
+    user.say("2")  # nothing stored
+    asked = user.say("jeg vil snakke med en veileder")
+    assert asked[-1]["text"].startswith("Vil du at veilederen får et kort sammendrag")
+    assert user.say("1")[-1]["text"] == "En veileder er pålogget nå. Vil du chatte med en person med en gang?"
+    waiting = [m["text"] for m in user.say("1")]
+    assert "Jeg har sagt fra. En veileder skriver til deg her snart. Du kan skrive mens du venter." in waiting
+    code = re.search(r"Koden din er ([A-Z0-9-]+)\.", " ".join(waiting)).group(1)  # type: ignore[union-attr]
+
+    queue = staff.get(f"{veivalg.web}/review/ko", timeout=30).text
+    assert code in queue
+    handoff = re.search(r"/ko/(\d+)/ta\b", queue).group(1)  # type: ignore[union-attr]
+    staff.post(f"{veivalg.web}/review/ko/{handoff}/ta", data={"csrf_token": csrf}, timeout=30)
+    staff.post(f"{veivalg.web}/review/ko/{handoff}/ta-over", data={"csrf_token": csrf}, timeout=30)
+    staff.post(f"{veivalg.web}/review/ko/{handoff}/skriv",
+               data={"csrf_token": csrf, "text": "Hei, jeg er veileder på skolen. Hva lurer du på?"}, timeout=30)
+
+    pushed = user.receive() + user.receive()
+    assert ("counsellor", "Karriereveileder", "Hei, jeg er veileder på skolen. Hva lurer du på?") in [
+        (m["author"], m["author_label"], m["text"]) for m in pushed]
+    assert user.say("jeg vil ta fagbrev som tømrer") == []  # the bot is quiet while a person writes
+    live = staff.get(f"{veivalg.web}/review/ko/{handoff}/meldinger.json", timeout=30).json()["lines"]
+    assert live[-1] == {**live[-1], "author": "user", "text": "jeg vil ta fagbrev som tømrer"}
+    assert any(line["author"] == "counsellor" for line in live)
+
+    staff.post(f"{veivalg.web}/review/ko/{handoff}/gi-tilbake", data={"csrf_token": csrf}, timeout=30)
+    assert any("Veivalg, chatboten, som svarer igjen" in m["text"] for m in user.receive())
+    assert user.say("hva gjør en tømrer")[0]["text"].startswith("En tømrer")
+
+
+def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Running):
+    pid = int((veivalg.log_dir / "actions.pid").read_text())
+    os.kill(pid, signal.SIGKILL)
+
+    texts = veivalg.texts("while-down", "hei")
+    assert texts and all(texts)
+
+    deadline = time.monotonic() + 90
+    while not veivalg.actions_ready() or (veivalg.log_dir / "actions.pid").read_text() == str(pid):
+        assert time.monotonic() < deadline, "the action server was not restarted"
+        time.sleep(1)
+    assert "samtalen i 45 dager" in veivalg.texts("after-restart", "hei")[1]
+
+
+def test_ctrl_c_stops_everything_cleanly(veivalg: Running):
+    veivalg.process.send_signal(signal.SIGINT)
+
+    assert veivalg.process.wait(timeout=60) == 0
+    for port in (veivalg.rasa_port, veivalg.actions_port):
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
+    assert not (veivalg.log_dir / "actions.pid").exists()
