@@ -78,7 +78,7 @@ def conversation(rng: random.Random) -> list[Step]:
 @lru_cache(maxsize=1)
 def technical_problem_text() -> str:
     """What the channel answers when the bot could not handle a message (bot/rasa_adapter/system_texts.yml)."""
-    texts = yaml.safe_load((ROOT / "bot" / "channels" / "system_texts.yml").read_text(encoding="utf-8"))
+    texts = yaml.safe_load((ROOT / "bot" / "rasa_adapter" / "system_texts.yml").read_text(encoding="utf-8"))
     return str(texts["technical_problem"])
 
 
