@@ -62,7 +62,7 @@ typecheck: $(STAMP)
 
 validate: $(STAMP)
 	@echo "[veivalg] rasa data validate"
-	@PYTHONWARNINGS=ignore $(BIN)/rasa data validate --fail-on-warnings --quiet
+	@PYTHONWARNINGS=ignore $(BIN)/rasa data validate --data data/nlu data/stories data/rules --fail-on-warnings --quiet
 
 pytest: setup
 	@echo "[veivalg] pytest"

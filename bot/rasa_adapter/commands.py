@@ -12,11 +12,15 @@ def engine_version() -> str:
     return version("rasa")
 
 
+# Rasa's training data; the rest of data/ (catalogue, safety, languages, drafts) is Veivalg's own.
+TRAINING_DATA = ("data/nlu", "data/stories", "data/rules")
+
+
 def train_command(out: Path, model_name: str) -> list[str]:
-    """`rasa train` on the project's config, domain and data, writing `out/<model_name>.tar.gz`."""
+    """`rasa train` on the project's config, domain and training data, writing `out/<model_name>.tar.gz`."""
     return [
         sys.executable, "-m", "rasa", "train",
-        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+        "--config", "config.yml", "--domain", "domain.yml", "--data", *TRAINING_DATA,
         "--out", str(out), "--fixed-model-name", model_name, "--force",
     ]
 
