@@ -106,7 +106,7 @@ class OccupationEntry(Strict):
     riasec: conlist(Literal["R", "I", "A", "S", "E", "C"], min_items=1, max_items=3)  # type: ignore[valid-type]
     prospects: constr(strip_whitespace=True, min_length=10, max_length=300)  # type: ignore[valid-type]
     related: conlist(Slug, min_items=1, max_items=6)  # type: ignore[valid-type]
-    sources: list[SOURCE_URL] = []  # type: ignore[valid-type]  # the pages the facts were checked against
+    sources: conlist(SOURCE_URL, min_items=1)  # type: ignore[valid-type]  # the pages the facts were checked against
     en: EnglishEntry | None = None
 
     @validator("praksis_months")

@@ -26,7 +26,8 @@ def edit(folder: Path, file: str, change) -> None:
 def test_the_real_catalogue_is_valid_and_large_enough():
     catalogue = read_catalogue(DATA_FOLDER)
 
-    assert len(catalogue.occupations) >= 150
+    assert len(catalogue.occupations) >= 300
+    assert all(entry.sources and entry.en for _, entry in catalogue.occupations.values())
     sectors = {sector for sector, _ in catalogue.occupations.values()}
     assert {"bygg_og_anlegg", "elektro", "transport_og_logistikk", "helse_og_omsorg", "hoyere_utdanning"} <= sectors
     for slug in ("tomrer", "elektriker", "rorlegger", "helsefagarbeider", "yrkessjafor", "anleggsmaskinforer"):
@@ -54,6 +55,11 @@ def test_every_politiattest_statement_names_its_legal_basis():
         (lambda d: d["occupations"][1].update(slug=d["occupations"][0]["slug"]), "slug used twice"),
         (lambda d: d["occupations"][1]["synonyms"].append(d["occupations"][0]["title"].upper()), "is also used by"),
         (lambda d: d.update(sector="elektro"), "does not match the file name"),
+        (lambda d: d["occupations"][0].update(sources=[]), "sources"),
+        (lambda d: d["occupations"][0].pop("sources"), "sources: field required"),
+        (lambda d: d["occupations"][0].update(sources=["utdanning.no"]), "sources"),
+        (lambda d: d["occupations"][0]["politiattest"].update(level="none", attest=["uttommende"]),
+         "attest must be empty"),
     ],
 )
 def test_a_bad_entry_fails_loudly_and_says_where(folder: Path, change, message: str):
@@ -85,3 +91,23 @@ def test_no_notes_to_ourselves_reach_the_user():
         texts = [entry.description, entry.prospects, entry.politiattest.basis, entry.politiattest.note or ""]
         for text in texts:
             assert "ikke sjekket" not in text and "TODO" not in text, slug
+
+
+def test_every_pay_figure_has_a_source_with_a_year(tmp_path: Path):
+    from bot.catalogue.pay import PayError, pay_for, read_pay
+
+    table = read_pay()
+    assert table.groups and all(code in table.groups for code in "123456789")
+    assert pay_for("7126") is not None and pay_for("7126").year >= 2023  # type: ignore[union-attr]
+
+    raw = yaml.safe_load((DATA_FOLDER / "pay.yml").read_text(encoding="utf-8"))
+    raw["sources"]["ssb_2024_lonn"]["year"] = None
+    broken = tmp_path / "pay.yml"
+    broken.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PayError, match="no year"):
+        read_pay(broken)
+    raw = yaml.safe_load((DATA_FOLDER / "pay.yml").read_text(encoding="utf-8"))
+    raw["groups"]["7"]["source"] = "a-rumour"
+    broken.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PayError, match="not under sources"):
+        read_pay(broken)
