@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.text.folding import fold
 
@@ -94,10 +95,25 @@ _STOPWORDS = frozenset(
         "eller",
         "sammenlign",
         "dom",
+        "hjelp",  # «hjelp meg» is a request, not the end of «kjøkkenhjelp»
     ]
 )
 EXACT, FUZZY_CUTOFF, SCAN_CUTOFF, MARGIN = 100.0, 84.0, 90.0, 4.0
 MAX_CANDIDATES = 6
+MAX_SUGGESTIONS = 3
+SUGGESTION_CUTOFF = 72.0
+
+
+def typo_of(mention: str, name: str) -> bool:
+    """True when `mention` is `name` with a typo: a few letters swapped, missing, doubled or wrong, the start intact.
+
+    A similar but different word is not a typo: «vaskeriarbeider» is not «bakeriarbeider», and «servicemedarbeider»
+    is not «IKT-servicemedarbeider»; those are offered as «Mente du …?», never answered as the other occupation.
+    """
+    if mention[:2] != name[:2] or abs(len(mention) - len(name)) > 2:
+        return False
+    allowed = 1 if len(name) <= 6 else 2 if len(name) <= 14 else 3
+    return DamerauLevenshtein.distance(mention, name) <= allowed
 
 
 def _bokmal(mention: str) -> str:
@@ -189,23 +205,27 @@ class Resolver:
         if len(heads) > 1:
             return Resolution(candidates=tuple(heads[:MAX_CANDIDATES]), score=EXACT)
         scores: dict[str, float] = {}
+        close: set[str] = set()
         for form in forms:
             for key, score, _ in process.extract(form, self._choices, scorer=fuzz.ratio, limit=8, score_cutoff=60):
                 for slug in self.keys[key]:
                     scores[slug] = max(scores.get(slug, 0.0), float(score))
-        if len(heads) == 1:
-            slug = heads[0]
-            scores[slug] = max(scores.get(slug, 0.0), FUZZY_CUTOFF)
+                    if score >= FUZZY_CUTOFF and typo_of(form, key):
+                        close.add(slug)
+        if len(heads) == 1:  # one longer name ends with the mention: another occupation; offer it, never assume it
+            scores[heads[0]] = max(scores.get(heads[0], 0.0), FUZZY_CUTOFF)
         ranked = sorted(scores.items(), key=lambda item: -item[1])
-        if not ranked or ranked[0][1] < FUZZY_CUTOFF:
+        sure = [(slug, score) for slug, score in ranked if slug in close]
+        if not sure:
             return Resolution(
-                suggestions=tuple(s for s, v in ranked[:2] if v >= 72), score=ranked[0][1] if ranked else 0.0
+                suggestions=tuple(s for s, v in ranked[:MAX_SUGGESTIONS] if v >= SUGGESTION_CUTOFF),
+                score=ranked[0][1] if ranked else 0.0,
             )
-        best = ranked[0][1]
-        close = tuple(slug for slug, score in ranked if score >= best - MARGIN)
-        if len(close) == 1:
-            return Resolution(slug=close[0], score=best)
-        return Resolution(candidates=close[:MAX_CANDIDATES], score=best)
+        best = sure[0][1]
+        near = tuple(slug for slug, score in sure if score >= best - MARGIN)
+        if len(near) == 1:
+            return Resolution(slug=near[0], score=best)
+        return Resolution(candidates=near[:MAX_CANDIDATES], score=best)
 
     def _heads(self, forms: set[str]) -> list[str]:
         """Slugs whose name ends with the mention as a compound head ('mekaniker' in 'bilmekaniker'),

@@ -43,9 +43,31 @@ def test_ambiguous_mentions_offer_a_choice_or_a_fair_answer(resolver: Resolver, 
 
     if found.slug:
         assert found.slug in entry["slugs"]
-    else:
-        assert found.ambiguous and set(found.candidates) & set(entry["slugs"])
+    elif found.ambiguous:
+        assert set(found.candidates) & set(entry["slugs"])
         assert len(found.candidates) <= 6
+    else:  # one longer name ends with it ("mechanic" -> "car mechanic"): offered as «Mente du …?», not assumed
+        assert set(found.suggestions) & set(entry["slugs"])
+
+
+@pytest.mark.parametrize(
+    ("mention", "not_this"),
+    [("bakerimedarbeider", "baker"), ("isbilsjåfør", "tankbilsjafor"), ("tollkontrollør", "sikkerhetskontrollor")],
+)
+def test_a_similar_but_different_occupation_is_offered_never_answered(
+    resolver: Resolver, mention: str, not_this: str
+):
+    found = resolver.resolve(mention)
+
+    assert found.slug is None and not found.ambiguous
+    assert not_this in found.suggestions and len(found.suggestions) <= 3
+
+
+@pytest.mark.parametrize(
+    ("typo", "slug"), [("rørleger", "rorlegger"), ("elektrikker", "elektriker"), ("snekkar", "tomrer")]
+)
+def test_a_typo_is_still_the_occupation(resolver: Resolver, typo: str, slug: str):
+    assert resolver.resolve(typo).slug == slug
 
 
 @pytest.mark.parametrize("text", MENTIONS["unknown"])
