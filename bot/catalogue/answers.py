@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.catalogue import pay
 from bot.paths import data_file
 from bot.storage.tables.catalogue import Occupation, Route
 
@@ -55,7 +56,9 @@ def environment() -> Environment:
         autoescape=False,
         keep_trailing_newline=False,
     )
-    env.filters.update(noun=noun, years=years, first_sentence=first_sentence, in_sentence=in_sentence)
+    env.filters.update(
+        noun=noun, years=years, first_sentence=first_sentence, in_sentence=in_sentence, kroner=pay.kroner
+    )
     return env
 
 
@@ -131,8 +134,16 @@ def politiattest(occupation: Occupation) -> list[str]:
 
 
 def compare(first: Occupation, second: Occupation) -> list[str]:
-    """Two occupations side by side: tasks, education length, politiattest, prospects."""
-    return render("compare", pair=[(o, main_route(o)) for o in (first, second)])
+    """Two occupations side by side: tasks, education length, politiattest, pay, prospects."""
+    return render("compare", pair=[(o, main_route(o), pay.pay_for(o.styrk08)) for o in (first, second)])
+
+
+def pay_answer(occupation: Occupation) -> list[str]:
+    """What the occupation pays, from SSB, with the year and the group the figure is for."""
+    trade = any(route.kind in ("fagbrev", "svennebrev") for route in occupation.routes)
+    return render(
+        "pay", o=occupation, pay=pay.pay_for(occupation.styrk08), apprentice=pay.apprentice_text() if trade else None
+    )
 
 
 def similar(occupation: Occupation) -> list[str]:

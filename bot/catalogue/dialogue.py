@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.catalogue import answers
+from bot.catalogue.pay import asks_about_pay
 from bot.catalogue.queries import get_occupation
 from bot.catalogue.resolver import Resolution, guess_mention
 from bot.catalogue.service import resolver
@@ -70,7 +71,12 @@ class Question:
     def topic(self) -> str:
         if self.awaiting and (self.is_bare_answer or self.intent not in INTENT_TOPICS):
             return self.awaiting
-        return INTENT_TOPICS.get(self.intent, "info")
+        if self.awaiting == "pay" and self.intent == TOPIC_INTENTS["info"]:  # a button chosen after a pay question
+            return "pay"
+        topic = INTENT_TOPICS.get(self.intent, "info")
+        if topic == "info" and asks_about_pay(self.text):  # «hva tjener en …» is trained as a question about the job
+            return "pay"
+        return topic
 
 
 def _mentions_and_resolutions(question: Question, *, session: Session) -> tuple[list[str], list[Resolution]]:
@@ -100,7 +106,8 @@ def answer(question: Question, *, session: Session) -> Turn:
     slugs = [r.slug for r in resolutions if r.slug]
     if ambiguous and not slugs:
         options = [o for o in (get_occupation(s, session=session) for s in ambiguous.candidates) if o]
-        turn.respond("which", buttons=answers.occupation_buttons(options, TOPIC_INTENTS[topic]))
+        intent = TOPIC_INTENTS.get(topic, TOPIC_INTENTS["info"])  # pay questions are asked with the info intent
+        turn.respond("which", buttons=answers.occupation_buttons(options, intent))
         turn.slots["awaiting_occupation"] = topic
         return turn
     unknown = [m for m, r in zip(mentions, resolutions, strict=False) if not (r.found or r.ambiguous)]
@@ -132,10 +139,14 @@ def _about(turn: Turn, topic: str, occupation: Occupation, question: Question) -
         turn.messages[-1].buttons = answers.occupation_buttons(list(occupation.related), "ask_occupation_info")
         _remember(turn, occupation, viewed=question.viewed)
         return turn
+    elif topic == "pay":
+        for text in answers.pay_answer(occupation):
+            turn.say(text)
     else:
         for text in answers.occupation_info(occupation):
             turn.say(text)
-    turn.respond(f"more_after_{topic}", slug=occupation.slug, title=occupation.title)
+    follow_up = "info" if topic == "pay" else topic
+    turn.respond(f"more_after_{follow_up}", slug=occupation.slug, title=occupation.title)
     _remember(turn, occupation, viewed=question.viewed)
     return turn
 
@@ -188,8 +199,10 @@ def _no_occupation(turn: Turn, topic: str, question: Question, *, session: Sessi
 
 
 def _unknown(turn: Turn, mention: str, resolution: Resolution, *, session: Session) -> Turn:
+    """Never another occupation in its place: «Mente du …?» when something is close, and always a person."""
     suggestions = [o for o in (get_occupation(s, session=session) for s in resolution.suggestions) if o]
-    turn.respond(
-        "unknown", buttons=answers.occupation_buttons(suggestions, "ask_occupation_info"), mention=mention.strip()[:40]
-    )
+    word = mention.strip()[:40]
+    buttons = answers.occupation_buttons(suggestions, "ask_occupation_info")
+    turn.respond("unknown_did_you_mean" if suggestions else "unknown", buttons=buttons, mention=word)
+    turn.slots["unknown_occupation"] = word  # counted for leaders; only the word
     return turn

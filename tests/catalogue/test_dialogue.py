@@ -25,7 +25,7 @@ def test_every_answer_for_every_occupation_is_easy_to_read(catalogue_db):
         for occupation in all_occupations(session=session):
             texts = (
                 answers.occupation_info(occupation) + answers.education_route(occupation)
-                + answers.politiattest(occupation) + answers.similar(occupation)
+                + answers.politiattest(occupation) + answers.similar(occupation) + answers.pay_answer(occupation)
             )
             for text in texts:
                 assert 0 < len(text) <= 300, (occupation.slug, text)
@@ -150,3 +150,43 @@ def test_a_bare_name_answers_the_waiting_question_whatever_the_nlu_thought(catal
 
     assert texts[0].startswith("En rørlegger")
     assert slots["occupation_slug"] == "rorlegger"
+
+
+def test_pay_is_ssbs_figure_with_the_year_and_the_group_it_is_for(catalogue_db):
+    texts, _, slots = ask("ask_occupation_info", "hva tjener en rørlegger", ("rørlegger",))
+
+    assert texts[0].startswith("En rørlegger tjener omtrent 49\u00a0170 kroner i måneden før skatt.")
+    assert "hele yrkesgruppen «Håndverkere» i 2024" in texts[0] and "(SSB)" in texts[0]
+    assert any("lærling" in text for text in texts)  # a trade: how apprentice pay is set
+    assert slots["occupation_slug"] == "rorlegger"
+
+
+def test_pay_for_an_occupation_with_its_own_figure_says_so(catalogue_db):
+    texts, _, _ = ask("ask_occupation_info", "hva tjener en lege", ("lege",))
+
+    assert "for yrket «Allmennpraktiserende leger» i 2023" in texts[0]
+    assert "hele yrkesgruppen" not in texts[0]
+
+
+def test_compare_shows_pay_side_by_side(catalogue_db):
+    texts, _, _ = ask("compare_occupations", "hva er best betalt, kokk eller baker", ("kokk", "baker"))
+
+    assert texts[0].startswith("Kokk:") and "Lønn: omtrent" in texts[0] and "SSB 2024" in texts[0]
+    assert texts[1].startswith("Baker:") and "Lønn: omtrent" in texts[1]
+
+
+def test_an_occupation_not_in_the_catalogue_is_never_answered_as_another(catalogue_db):
+    texts, buttons, slots = ask("ask_occupation_info", "hva gjør en bakerimedarbeider", ("bakerimedarbeider",))
+
+    assert texts == ["Jeg finner ikke «bakerimedarbeider» blant yrkene jeg kjenner, og jeg vil ikke gjette. "
+                     "Mente du et av disse?"]
+    titles = [b["title"] for b in buttons[0]]
+    assert "Baker" in titles and titles[-1] == "Nei, snakk med en veileder" and len(titles) <= 4
+    assert "occupation_slug" not in slots and slots["unknown_occupation"] == "bakerimedarbeider"
+
+
+def test_an_unknown_occupation_with_nothing_close_offers_a_person(catalogue_db):
+    texts, buttons, _ = ask("ask_occupation_info", "hva gjør en astronaut")
+
+    assert texts[0].startswith("Jeg finner ikke «astronaut»") and "Mente du" not in texts[0]
+    assert buttons[0][0]["title"] == "Snakk med en veileder"
