@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -83,6 +83,7 @@ class Dashboard:
     rating_weeks: list[RatingWeek]
     knapper: list[KnappRow]
     unanswered: list[tuple[str, int]]
+    unknown_occupations: list[tuple[str, int]] = field(default_factory=list)  # the word only, for leaders
 
     @property
     def fallback_rate(self) -> float | None:
@@ -179,6 +180,9 @@ def build(
         rating_weeks=rating_weeks,
         knapper=knapper,
         unanswered=unanswered,
+        unknown_occupations=sorted(
+            transcripts.unknown_occupations(session=session, sender_ids=ids).items(), key=lambda kv: (-kv[1], kv[0])
+        )[:TOP_UNANSWERED],
     )
 
 

@@ -21,6 +21,7 @@ from bot.privacy.transcripts.query import (
     knapp_title,
     list_conversations,
     store_ready,
+    unknown_occupations,
 )
 from bot.privacy.transcripts.replay import Transcript, Turn, load_transcript
 
@@ -44,4 +45,5 @@ __all__ = [
     "transcript_as_json",
     "transcript_as_text",
     "turn_as_json",
+    "unknown_occupations",
 ]

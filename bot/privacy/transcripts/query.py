@@ -366,3 +366,19 @@ def knapp_progress(*, session: Session) -> list[tuple[str, str, bool]]:
 def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def unknown_occupations(*, session: Session, sender_ids: Iterable[str] | None = None) -> dict[str, int]:
+    """How often each occupation word the catalogue did not know was asked about (the word only, folded)."""
+    if not store_ready(session=session):
+        return {}
+    statement = select(events.c.sender_id, events.c.data).where(
+        events.c.type_name == "slot", events.c.action_name == "unknown_occupation"
+    )
+    wanted = None if sender_ids is None else set(sender_ids)
+    counts: dict[str, int] = defaultdict(int)
+    for sender_id, raw in session.execute(statement):
+        value = loads(raw).get("value")
+        if isinstance(value, str) and value.strip() and (wanted is None or sender_id in wanted):
+            counts[value.strip().casefold()] += 1
+    return dict(counts)
