@@ -34,6 +34,8 @@ def replace_catalogue(catalogue: Catalogue, *, session: Session) -> int:
             tasks=list(entry.tasks), demands=list(entry.demands), workplaces=list(entry.workplaces),
             praksiskandidat=entry.praksiskandidat, politiattest_level=entry.politiattest.level,
             politiattest_basis=entry.politiattest.basis, politiattest_note=entry.politiattest.note,
+            attest=list(entry.politiattest.attest), background_check=entry.politiattest.background_check,
+            praksis_months=entry.praksis_months, sources=list(entry.sources),
             riasec="".join(entry.riasec), prospects=entry.prospects,
         )
         occupation.names = [OccupationName(name=name, kind=kind) for name, kind, owner in names if owner == slug]

@@ -25,9 +25,16 @@ def upgrade(url: str) -> None:
     """Bring the database to the newest schema; a database built before migrations is stamped first."""
     ensure_sqlite_folder(url)
     config = alembic_config(url)
-    tables = set(inspect(engine_for(url)).get_table_names())
-    # Stamp only a database whose Veivalg tables were built before migrations (Rasa's `events` table
-    # may share the database and says nothing about Veivalg's schema).
-    if tables & set(metadata().tables) and "alembic_version" not in tables:
-        command.stamp(config, BASELINE)
+    inspector = inspect(engine_for(url))
+    tables = set(inspector.get_table_names())
+    # Stamp only a database whose Veivalg tables were built without migrations (Rasa's `events` table
+    # may share the database and says nothing about Veivalg's schema): at the newest revision when it
+    # already has every column (built by `create_tables`), else at the baseline.
+    own = tables & set(metadata().tables)
+    if own and "alembic_version" not in tables:
+        complete = all(
+            {c.name for c in metadata().tables[name].columns} <= {c["name"] for c in inspector.get_columns(name)}
+            for name in own
+        )
+        command.stamp(config, "head" if complete else BASELINE)
     command.upgrade(config, "head")

@@ -36,14 +36,30 @@ def test_upgrading_twice_changes_nothing(tmp_path):
     assert set(metadata().tables) <= set(inspect(engine_for(url)).get_table_names())
 
 
-def test_a_database_built_before_migrations_is_adopted(tmp_path):
+def test_a_database_built_without_migrations_is_adopted(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     create_tables(url)
 
     upgrade(url)
 
     with engine_for(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0001"
+        assert MigrationContext.configure(connection).get_current_revision() == "0002"
+    assert differences(url) == []
+
+
+def test_a_database_at_the_baseline_gets_the_catalogue_facts_columns(tmp_path):
+    from alembic import command
+
+    from bot.storage.migrations import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'baseline.db'}"
+    command.upgrade(alembic_config(url), "0001")
+    assert "attest" not in {c["name"] for c in inspect(engine_for(url)).get_columns("catalogue_occupations")}
+
+    upgrade(url)
+
+    columns = {c["name"] for c in inspect(engine_for(url)).get_columns("catalogue_occupations")}
+    assert {"attest", "background_check", "praksis_months", "sources"} <= columns
     assert differences(url) == []
 
 

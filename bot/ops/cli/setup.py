@@ -46,14 +46,14 @@ def _load_catalogue(settings: Settings) -> int:
     from bot.catalogue.loader import DATA_FOLDER, replace_catalogue
     from bot.catalogue.schema import CatalogueError, read_catalogue
     from bot.storage.engine import session_factory
-    from bot.storage.schema import create_tables
+    from bot.storage.migrations import upgrade
 
     try:
         catalogue = read_catalogue(DATA_FOLDER)
     except CatalogueError as exc:
         print(f"[veivalg] yrkeskatalogen har feil:\n{exc}", file=sys.stderr)
         return 1
-    create_tables()
+    upgrade(settings.database_url)  # the catalogue's tables as the newest migration has them
     with session_factory().begin() as session:
         count = replace_catalogue(catalogue, session=session)
     changed = nlu_data.write(catalogue)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import relationship
 
 from bot.storage.base import Base
@@ -47,6 +47,10 @@ class Occupation(Base):
     politiattest_level = Column(String(20), nullable=False)
     politiattest_basis = Column(Text, nullable=False)
     politiattest_note = Column(Text)
+    attest = Column(JSON, nullable=False, default=list, server_default="[]")  # attest types the law asks for
+    background_check = Column(Boolean, nullable=False, default=False, server_default=false())
+    praksis_months = Column(Integer)  # practice a praksiskandidat needs, when not the usual 60 months
+    sources = Column(JSON, nullable=False, default=list, server_default="[]")  # pages the facts were checked on
     riasec = Column(String(3), nullable=False)
     prospects = Column(Text, nullable=False)
 
