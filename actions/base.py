@@ -57,4 +57,5 @@ def question_from(tracker: Tracker) -> Question:
         current=tracker.get_slot("occupation_slug"),
         compare_first=tracker.get_slot("compare_first"),
         viewed=tracker.get_slot("occupations_viewed") or [],
+        transition=bool(latest.get("transition_mentioned")),
     )

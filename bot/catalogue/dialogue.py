@@ -61,6 +61,7 @@ class Question:
     current: str | None = None
     compare_first: str | None = None
     viewed: Sequence[str] = ()
+    transition: bool = False  # the message also spoke of getting out: the transition is offered after the answer
 
     @property
     def is_bare_answer(self) -> bool:
@@ -122,7 +123,10 @@ def answer(question: Question, *, session: Session) -> Turn:
         return _no_occupation(turn, topic, question, session=session)
     occupation = get_occupation(slug, session=session)
     assert occupation is not None
-    return _about(turn, topic, occupation, question)
+    _about(turn, topic, occupation, question)
+    if question.transition:
+        turn.messages.insert(-1, Message(*answers.message("offer_transition")))
+    return turn
 
 
 def _about(turn: Turn, topic: str, occupation: Occupation, question: Question) -> Turn:

@@ -190,3 +190,14 @@ def test_an_unknown_occupation_with_nothing_close_offers_a_person(catalogue_db):
 
     assert texts[0].startswith("Jeg finner ikke «astronaut»") and "Mente du" not in texts[0]
     assert buttons[0][0]["title"] == "Snakk med en veileder"
+
+
+def test_an_occupation_question_that_mentions_getting_out_offers_the_transition_after(catalogue_db):
+    with session_factory().begin() as session:
+        turn = answer(Question(intent="ask_education_path", text="hvordan blir jeg tømrer når jeg slipper ut",
+                               mentions=["tømrer"], transition=True), session=session)
+
+    assert turn.messages[0].text.startswith("Veien til tømrer:")
+    offer = turn.messages[-2]
+    assert offer.text.startswith("Du nevnte at du snart skal ut.")
+    assert offer.buttons == [{"title": "Ja, snakk om overgangen", "payload": "/discuss_transition"}]

@@ -1,0 +1,27 @@
+"""An occupation question that also mentions getting out stays an occupation question."""
+
+from __future__ import annotations
+
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.rasa_adapter.occupation_first import TRANSITION_KEY, OccupationFirst
+
+
+def message(text: str, intent: str, occupation: str | None = None) -> Message:
+    found = Message({TEXT: text})
+    found.set(INTENT, {"name": intent, "confidence": 0.7})
+    found.set(ENTITIES, [{"entity": "occupation", "value": occupation}] if occupation else [])
+    return found
+
+
+def test_an_occupation_named_with_getting_out_is_answered_as_the_route():
+    both = message("hvordan blir jeg tømrer når jeg slipper ut", "discuss_transition", "tomrer")
+    only_out = message("jeg slipper ut snart og gruer meg", "discuss_transition")
+    plain = message("hva gjør en tømrer", "ask_occupation_info", "tomrer")
+
+    OccupationFirst().process([both, only_out, plain])
+
+    assert both.get(INTENT) == {"name": "ask_education_path", "confidence": 0.7} and both.get(TRANSITION_KEY)
+    assert only_out.get(INTENT)["name"] == "discuss_transition" and only_out.get(TRANSITION_KEY)
+    assert plain.get(INTENT)["name"] == "ask_occupation_info" and plain.get(TRANSITION_KEY) is None
