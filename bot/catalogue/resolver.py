@@ -256,7 +256,7 @@ class Resolver:
 
 
 _OBJECT = re.compile(
-    r"\b(?:gjor|gjer|driver|jobber|jobbar|er|om|bli|blir|verte|som|til|a|an|the|become|becoming)"
+    r"\b(?:gjor|gjer|driver|jobber|jobbar|er|om|bli|blir|verte|som|til|a|an|the|become|becoming|tjener|tjenar|tener)"
     r"\s+(?:jeg\s+|eg\s+|ae\s+|e\s+|du\s+|man\s+|i\s+)?(?:en\s+|ei\s+|et\s+|ein\s+|eit\s+|a\s+|an\s+)?"
     r"([a-z][a-z-]{2,})\s*$"
 )

@@ -25,3 +25,15 @@ def test_an_occupation_named_with_getting_out_is_answered_as_the_route():
     assert both.get(INTENT) == {"name": "ask_education_path", "confidence": 0.7} and both.get(TRANSITION_KEY)
     assert only_out.get(INTENT)["name"] == "discuss_transition" and only_out.get(TRANSITION_KEY)
     assert plain.get(INTENT)["name"] == "ask_occupation_info" and plain.get(TRANSITION_KEY) is None
+
+
+def test_a_question_about_an_unknown_occupation_reaches_the_catalogue_instead_of_the_fallback():
+    unknown = message("hva gjør en sirkusartist", "out_of_scope")
+    route = message("hvordan blir jeg parkeringsvakt", "nlu_fallback")
+    weather = message("hva er været i morgen", "out_of_scope")
+
+    OccupationFirst().process([unknown, route, weather])
+
+    assert unknown.get(INTENT) == {"name": "ask_occupation_info", "confidence": 1.0}
+    assert route.get(INTENT)["name"] == "ask_education_path"
+    assert weather.get(INTENT)["name"] == "out_of_scope"

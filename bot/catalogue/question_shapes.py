@@ -1,0 +1,31 @@
+"""The shape of an occupation question, whatever the occupation: «hva gjør en X», «hvordan blir jeg X»."""
+
+from __future__ import annotations
+
+import re
+
+from bot.catalogue.resolver import guess_mention
+from bot.text.folding import fold
+
+INFO, ROUTE, POLITIATTEST = "ask_occupation_info", "ask_education_path", "ask_politiattest"
+_SHAPES = (
+    (POLITIATTEST, re.compile(r"\bpolitiattest\b")),
+    (INFO, re.compile(r"^(hva|ka|kva|kor|hvor mye) (tjener|tjenar|tener|tjen|far|tjene)\b")),
+    (ROUTE, re.compile(r"^(hvordan|korleis|kordan|assen|hvorden|how) (blir|bli|vert|verte|become|can)\b")),
+    (ROUTE, re.compile(r"^(kan|kann|ka) (jeg|eg|ae|e|man|i) (bli|verte|ta utdanning som|utdanne meg til)\b")),
+    (INFO, re.compile(r"^(hva|ka|kva|what) (gjor|gjer|driv|driver|does|do)\b")),
+    (INFO, re.compile(r"^(hva er|ka e|kva er|what is) (en|ei|et|ein|eit|a|an)\b")),
+)
+
+
+def occupation_question_intent(text: str | None) -> str | None:
+    """The intent of a question about an occupation the model may not know; None when it is not one."""
+    if not text or text.startswith("/") or len(text) > 120:
+        return None
+    folded = fold(text)
+    if guess_mention(text) is None:
+        return None
+    for intent, shape in _SHAPES:
+        if shape.search(folded):
+            return intent
+    return None

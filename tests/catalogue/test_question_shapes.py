@@ -1,0 +1,27 @@
+"""Questions about an occupation are recognised by their shape, also when the occupation is unknown."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalogue.question_shapes import occupation_question_intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("hva gjør en sirkusartist", "ask_occupation_info"),
+    ("ka gjør en takstmann", "ask_occupation_info"),
+    ("hva tjener en billettkontrollør", "ask_occupation_info"),
+    ("hvordan blir jeg parkeringsvakt", "ask_education_path"),
+    ("korleis blir eg urmakar", "ask_education_path"),
+    ("kan jeg bli eventkoordinator", "ask_education_path"),
+    ("trenger jeg politiattest som taxisjåfør", "ask_politiattest"),
+])
+def test_the_shape_of_an_occupation_question_gives_its_intent(text: str, intent: str):
+    assert occupation_question_intent(text) == intent
+
+
+@pytest.mark.parametrize("text", [
+    "hvordan går det", "hva gjør du", "hva er været i morgen", "kan jeg få hjelp", "hva tjener man", "/greet", "", None,
+])
+def test_other_questions_have_no_occupation_shape(text):
+    assert occupation_question_intent(text) is None
