@@ -16,9 +16,13 @@ from bot.guidance.transition import mentions_transition
 
 TRANSITION_KEY = "transition_mentioned"
 SHAPE_KEY = "occupation_question_shape"
-# The model's own answers that a question of an occupation's shape overrules: it did not understand, or put
-# a question about an occupation it has never seen outside its scope.
-OVERRULED = frozenset({"nlu_fallback", "out_of_scope"})
+# The model's own answers that a question of an occupation's shape overrules: it did not understand, put a
+# question about an occupation it has never seen outside its scope, or took it for a reflection topic.
+OVERRULED = frozenset({
+    "nlu_fallback", "out_of_scope", "discuss_transition", "explore_self_in_context", "explore_chances_and_limits",
+    "explore_choice_and_chance", "explore_change_and_stability", "explore_adaptation_and_resistance",
+    "dont_know", "answer_somewhat", "skip_question",
+})
 TRANSITION_INTENT = "discuss_transition"
 ROUTE_INTENT = "ask_education_path"
 

@@ -31,9 +31,13 @@ def test_a_question_about_an_unknown_occupation_reaches_the_catalogue_instead_of
     unknown = message("hva gjør en sirkusartist", "out_of_scope")
     route = message("hvordan blir jeg parkeringsvakt", "nlu_fallback")
     weather = message("hva er været i morgen", "out_of_scope")
+    taken_for_a_topic = message("hva gjør en tollkontrollør", "discuss_transition")
+    crisis = message("hva gjør en som vil dø", "express_crisis")
 
-    OccupationFirst().process([unknown, route, weather])
+    OccupationFirst().process([unknown, route, weather, taken_for_a_topic, crisis])
 
+    assert taken_for_a_topic.get(INTENT)["name"] == "ask_occupation_info"
+    assert crisis.get(INTENT)["name"] == "express_crisis"  # never overruled
     assert unknown.get(INTENT) == {"name": "ask_occupation_info", "confidence": 1.0}
     assert route.get(INTENT)["name"] == "ask_education_path"
     assert weather.get(INTENT)["name"] == "out_of_scope"
