@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.catalogue.question_shapes import occupation_question_intent
 from bot.guidance.transition import mentions_transition
+from bot.rasa_adapter.rule_component import RuleComponent
 
 TRANSITION_KEY = "transition_mentioned"
 SHAPE_KEY = "occupation_question_shape"
@@ -28,18 +24,8 @@ ROUTE_INTENT = "ask_education_path"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class OccupationFirst(GraphComponent):
+class OccupationFirst(RuleComponent):
     """«Hvordan blir jeg tømrer når jeg slipper ut?» is about the occupation; the transition is offered after."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> OccupationFirst:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
