@@ -112,7 +112,7 @@ def typo_of(mention: str, name: str) -> bool:
     """
     if mention[:2] != name[:2] or abs(len(mention) - len(name)) > 2:
         return False
-    allowed = 1 if len(name) <= 6 else 2 if len(name) <= 14 else 3
+    allowed = 1 if len(name) <= 10 else 2 if len(name) <= 16 else 3
     return DamerauLevenshtein.distance(mention, name) <= allowed
 
 

@@ -171,6 +171,15 @@ class Catalogue(BaseModel):
             found.append((entry.title, "title", slug))
             found.extend((name, "synonym", slug) for name in entry.synonyms)
             found.extend((name, kind, slug) for name, kind in self.extra_names.get(slug, []))
+        taken = {fold_name(name).replace(" ", ""): slug for name, _, slug in found}
+        present = {name for name, _, _ in found}
+        for slug, (_, entry) in self.occupations.items():
+            # English names from the entry's own `en` block, unless a Norwegian name of another occupation
+            # is spelt the same (then the Norwegian meaning wins).
+            for name in ([entry.en.title, *entry.en.synonyms] if entry.en else []):
+                if name not in present and taken.setdefault(fold_name(name).replace(" ", ""), slug) == slug:
+                    present.add(name)
+                    found.append((name, "english", slug))
         return found
 
 

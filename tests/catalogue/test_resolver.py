@@ -127,3 +127,20 @@ def test_no_guess_without_a_named_thing(sentence: str):
     from bot.catalogue.resolver import guess_mention
 
     assert guess_mention(sentence) is None
+
+
+LISTS: dict[str, Any] = yaml.safe_load((TESTS_DIR / "data" / "occupation_lists.yml").read_text(encoding="utf-8"))
+
+
+def test_at_least_97_percent_of_the_new_mentions_resolve(resolver: Resolver):
+    right = sum(resolver.resolve(m["text"]).slug == m["slug"] for m in LISTS["must_resolve"])
+
+    assert len(LISTS["must_resolve"]) >= 250
+    assert right / len(LISTS["must_resolve"]) >= 0.97
+
+
+def test_no_real_occupation_the_catalogue_lacks_is_answered_as_another(resolver: Resolver):
+    answered = [(m["text"], resolver.resolve(m["text"]).slug) for m in LISTS["not_in_catalogue"]]
+
+    assert len(LISTS["not_in_catalogue"]) >= 150
+    assert [pair for pair in answered if pair[1]] == []
