@@ -159,6 +159,30 @@ def test_fallbacks_and_low_confidence_are_flagged_per_message(maker):
     assert not users["hei"].low_confidence
 
 
+def test_a_free_text_answer_inside_a_form_is_not_counted_as_not_understood(tmp_path):
+    """The model reads a knapp answer as `nlu_fallback`, but the form took it: no «forsto ikke»."""
+    settings = _settings(tmp_path)
+    answer = [
+        {"event": "active_loop", "timestamp": 1763500000.0, "name": "knapp_form"},
+        {"event": "user", "timestamp": 1763500001.0, "text": "jeg ble lei av å stå stille",
+         "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.3}}, "input_channel": "rest"},
+        {"event": "action", "timestamp": 1763500002.0, "name": "knapp_form"},
+        {"event": "bot", "timestamp": 1763500003.0, "text": "Takk. Neste spørsmål …", "data": {}},
+        {"event": "user", "timestamp": 1763500004.0, "text": "blå elefant",
+         "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.2}}, "input_channel": "rest"},
+        {"event": "action", "timestamp": 1763500005.0, "name": "action_default_fallback"},
+    ]
+    seed(settings.tracker_store_url, (), extra=[("skjema", answer)])
+    create_tables(settings.database_url)
+    with conversation_session_factory(settings).begin() as session:
+        t = load_transcript("skjema", session=session)
+        texts = transcripts.fallback_messages(session=session, sender_ids=["skjema"])
+    assert t is not None
+    flagged = {x.text: x.fallback for x in t.turns if x.kind == "user"}
+    assert flagged == {"jeg ble lei av å stå stille": False, "blå elefant": True}
+    assert texts == ["blå elefant"]
+
+
 def test_a_new_session_and_a_restart_start_afresh_as_in_rasa(maker):
     with maker.begin() as session:
         t = load_transcript(TRANSITION, session=session)
@@ -236,6 +260,8 @@ def _conversation(number: int) -> list[dict]:
             "parse_data": {"intent": {"name": "nlu_fallback" if turn == 4 else "greet", "confidence": 0.5 + turn / 10}},
             "input_channel": "rest",
         })
+        if turn == 4:
+            events.append({"event": "action", "timestamp": start + turn * 10 + 1.5, "name": "action_default_fallback"})
         events.append({"event": "bot", "timestamp": start + turn * 10 + 2, "text": "svar", "data": {}})
     events.append({"event": "slot", "timestamp": start + 60, "name": "current_knapp", "value": "transition"})
     return events

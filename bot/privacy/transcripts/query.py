@@ -32,8 +32,6 @@ LOW_CONFIDENCE = 0.6
 FALLBACK_ACTIONS = ("action_default_fallback", "utter_fallback_first", "utter_fallback_second")
 
 
-FALLBACK_INTENT = "nlu_fallback"
-
 
 HANDOVER_INTENT = "request_human"
 
@@ -141,7 +139,11 @@ def _handover_condition() -> ColumnElement[Any]:
 
 
 def fallback_user_ids(session: Session, sender_ids: Iterable[str] | None = None) -> dict[str, set[int]]:
-    """Per conversation, the ids of user messages that led to a fallback (or were one)."""
+    """Per conversation, the ids of user messages the bot answered with its fallback.
+
+    A free-text answer inside a form is read as `nlu_fallback` by the model, yet the form took it as the
+    answer: only the fallback's answer, not the intent, counts as «forsto ikke».
+    """
     earlier = events.alias("earlier")
     previous_user = (
         select(func.max(earlier.c.id))
@@ -151,18 +153,13 @@ def fallback_user_ids(session: Session, sender_ids: Iterable[str] | None = None)
     by_action = select(events.c.sender_id, previous_user).where(
         events.c.type_name == "action", events.c.action_name.in_(FALLBACK_ACTIONS)
     )
-    by_intent = select(events.c.sender_id, events.c.id).where(
-        events.c.type_name == "user", events.c.intent_name == FALLBACK_INTENT
-    )
     if sender_ids is not None:
         wanted = list(sender_ids)
         by_action = by_action.where(events.c.sender_id.in_(wanted))
-        by_intent = by_intent.where(events.c.sender_id.in_(wanted))
     found: dict[str, set[int]] = defaultdict(set)
-    for statement in (by_action, by_intent):
-        for sender_id, user_id in session.execute(statement):
-            if user_id is not None:
-                found[sender_id].add(int(user_id))
+    for sender_id, user_id in session.execute(by_action):
+        if user_id is not None:
+            found[sender_id].add(int(user_id))
     return found
 
 
