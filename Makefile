@@ -86,6 +86,11 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
+# Recall per kind and false alarms of the safety net on the held-out sets, cross-validation on training.
+safety-report: setup
+	@echo "[veivalg] sikkerhetsnettet: treff per type og falske alarmer (skrives til docs/safety.md)"
+	@$(BIN)/veivalg safety report
+
 # Fails when held-out macro-F1 is below 0.90 or any crisis example is missed (bot/rasa_adapter/nlu_report.py).
 nlu-gate: setup
 	@echo "[veivalg] språkforståelse på testsettet (macro-F1 >= 0.90, ingen krise bommet)"
@@ -94,7 +99,7 @@ nlu-gate: setup
 clean:
 	rm -rf models results var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: bench tune-fallback nlu-report nlu-gate system-deps
+.PHONY: bench tune-fallback nlu-report nlu-gate safety-report system-deps
 nlu-report: setup
 	@echo "[veivalg] språkforståelse på testsettet (results/nlu)"
 	@$(BIN)/veivalg nlu report

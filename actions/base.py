@@ -59,3 +59,36 @@ def question_from(tracker: Tracker) -> Question:
         viewed=tracker.get_slot("occupations_viewed") or [],
         transition=bool(latest.get("transition_mentioned")),
     )
+
+
+def respond_to_safety(dispatcher: CollectingDispatcher, tracker: Tracker, level: str) -> list[dict[str, Any]]:
+    """Say what the level needs where the user is, queue the conversation for a counsellor, set the slots."""
+    from rasa_sdk.events import ActiveLoop, SlotSet
+
+    from bot.handover.queue import request_handoff
+    from bot.safety import response
+    from bot.safety.turn import ASKED
+
+    latest = tracker.latest_message or {}
+    setting = response.setting_of(tracker.sender_id, latest.get("metadata"))
+    for name in response.responses_for(level, setting):
+        dispatcher.utter_message(response=name)
+    try:
+        with session_factory().begin() as session:
+            request_handoff(
+                tracker.sender_id, session=session, reason=response.reason_for(level), urgent=response.URGENT[level],
+                channel=tracker.get_latest_input_channel(),
+            )
+    except SQLAlchemyError:
+        # The caring answer has already gone out; the slots still mark the transcript.
+        logger.exception("Could not queue a conversation with signs of %s", level)
+    events: list[dict[str, Any]] = [SlotSet("safety_level", level)]
+    if response.URGENT[level]:
+        events.append(SlotSet("urgent", True))
+    if level == "possible":
+        events.append(SlotSet("safety_check", ASKED))
+    else:
+        events.append(SlotSet("safety_check", None))
+        if response.STOPS_FORM[level] and tracker.active_loop.get("name"):
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return events

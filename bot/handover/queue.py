@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import aware, utcnow
+from bot.handover.texts import REASON_WEIGHT
 from bot.storage.tables.handover import DONE, NEW, TAKEN, CounsellorPresence, Handoff
 
 # No 0/O, 1/I/L: the code is read aloud and copied by hand.
@@ -44,8 +45,8 @@ def request_handoff(
     if existing is not None:
         existing.urgent = bool(existing.urgent or urgent)
         existing.live = bool(existing.live or live)
-        if urgent:
-            existing.reason = "crisis"
+        if REASON_WEIGHT.get(reason, 0) > REASON_WEIGHT.get(existing.reason, 0):
+            existing.reason = reason
         if summary:
             existing.summary = summary
         return existing

@@ -8,9 +8,14 @@ from typing import Any
 import yaml
 
 from bot.paths import data_file
+from bot.safety.assessment import REASONS as SAFETY_REASONS
 
-REASONS = {"request": "Ba om en veileder", "crisis": "Krise: selvskading, selvmord eller trusler",
-           "not_understood": "Boten forsto ikke", "hopelessness": "Motløs"}
+REASONS = {"request": "Ba om en veileder", "crisis": "Krise", "threat": "Trussel",
+           "safety_check": "Spurt om krise", "not_understood": "Boten forsto ikke", "hopelessness": "Motløs"}
+# The safety level a conversation reached, in the reason's words: «Krise», «Trussel», «Spurt om krise».
+SAFETY_LABELS = {level: REASONS[reason] for level, reason in SAFETY_REASONS.items()}
+# A more serious reason replaces a milder one on the same open entry, never the other way round.
+REASON_WEIGHT = {"crisis": 4, "threat": 3, "safety_check": 2, "hopelessness": 1, "not_understood": 1, "request": 0}
 
 TEXTS = data_file("handover", "texts.yml")
 

@@ -129,9 +129,6 @@ class VeivalgRestInput(RestInput):
         return reply("technical_problem")
 
 
-CRISIS_RESPONSES = ("utter_crisis_care", "utter_crisis_staff", "utter_crisis_helplines")
-
-
 async def _tracker_or_none(agent: Any, sender: str) -> Any:
     try:
         return await agent.tracker_store.retrieve(sender)
@@ -141,25 +138,37 @@ async def _tracker_or_none(agent: Any, sender: str) -> Any:
 
 
 async def paused_answer(agent: Any, tracker: Any, sender: str) -> list[dict[str, Any]]:
-    """A counsellor has the conversation: the bot stays quiet, except that crisis words still get help at once."""
-    intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
-    if intent != "express_crisis":
+    """A counsellor has the conversation: the bot stays quiet, except for signs of crisis or a threat.
+
+    A crisis or a threat still gets its answer at once (without the closing question: a person is there)
+    and an urgent flag; a possible sign is only flagged for the counsellor, who is already talking with them.
+    """
+    from bot.safety.assessment import POSSIBLE, level_of_message
+    from bot.safety.response import responses_for, setting_of
+
+    latest = tracker.latest_message
+    level = level_of_message({"text": latest.text, **latest.parse_data}) if latest is not None else None
+    if level is None:
         return []
-    flag_urgent(sender, channel=tracker.get_latest_input_channel())
+    flag_safety(sender, level, channel=tracker.get_latest_input_channel())
+    if level == POSSIBLE:
+        return []
     texts = []
-    for name in CRISIS_RESPONSES:
+    metadata = latest.metadata if latest is not None else None
+    for name in responses_for(level, setting_of(sender, metadata))[:-1]:
         for variant in agent.domain.responses.get(name, [])[:1]:
             texts.append({"recipient_id": sender, "text": variant["text"]})
     return texts
 
 
-def flag_urgent(sender: str, channel: str | None = None) -> None:
-    """Put the conversation first in the counsellors' queue, marked urgent."""
+def flag_safety(sender: str, level: str, channel: str | None = None) -> None:
+    """Queue the conversation for counsellors with the level's reason; urgent for a crisis or a threat."""
     from bot.handover.queue import request_handoff
+    from bot.safety.response import URGENT, reason_for
     from bot.storage.engine import session_factory
 
     try:
         with session_factory().begin() as session:
-            request_handoff(sender, session=session, reason="crisis", urgent=True, channel=channel)
+            request_handoff(sender, session=session, reason=reason_for(level), urgent=URGENT[level], channel=channel)
     except Exception:
-        logger.exception("Could not flag a crisis as urgent")
+        logger.exception("Could not flag signs of %s", level)

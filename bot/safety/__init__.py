@@ -1,3 +1,1 @@
-"""Safety: recognising a crisis or a threat, whatever the dialogue engine predicts."""
-
-from __future__ import annotations
+"""The safety net: crisis, threat and possible signs, caught in every state of the conversation."""

@@ -1,48 +1,57 @@
-"""The safety net: words of self-harm, suicide or threats, caught whatever the NLU model predicts."""
+"""The safety patterns: unmistakable words of self-harm, suicide or threats, by level."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
 
 from bot.paths import data_file
-from bot.text.folding import fold
+from bot.safety.spelling import spellings
 
 PATTERNS_FILE = data_file("safety", "patterns.yml")
-CRISIS_INTENT = "express_crisis"
+LEVELS = ("crisis", "threat", "possible")
+CONCEPT = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class PatternSet:
+    """Compiled patterns by level, and the ordinary phrases taken out first."""
+
+    by_level: dict[str, tuple[re.Pattern[str], ...]]
+    ordinary: tuple[re.Pattern[str], ...]
+
+
+def _expand(pattern: str, concepts: dict[str, str]) -> str:
+    return CONCEPT.sub(lambda m: concepts[m.group(1)], pattern)
 
 
 @lru_cache(maxsize=1)
-def _data() -> dict[str, list[re.Pattern[str]]]:
+def pattern_set() -> PatternSet:
+    """Read and compile `data/safety/patterns.yml` once; a broken pattern fails loudly here."""
     data = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
-    return {key: [re.compile(p) for p in data[key]] for key in ("crisis", "not_crisis", "risk_words")}
+    concepts: dict[str, str] = data["concepts"]
+    by_level = {level: tuple(re.compile(_expand(p, concepts)) for p in data[level]) for level in LEVELS}
+    ordinary = tuple(re.compile(_expand(p, concepts)) for p in data["ordinary"])
+    return PatternSet(by_level=by_level, ordinary=ordinary)
 
 
-def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
-    data = _data()
-    return data["crisis"], data["not_crisis"]
+def without_ordinary(text: str) -> str:
+    """The spelt message with idioms, jobs and sports that share words with a crisis taken out."""
+    for pattern in pattern_set().ordinary:
+        text = pattern.sub(" ", text)
+    return re.sub(" +", " ", text).strip()
 
 
-def has_risk_words(text: str | None) -> bool:
-    """True when the message has any word that a crisis message could have."""
+def matching_level(text: str | None) -> str | None:
+    """The most serious level whose pattern the message matches, or None."""
     if not text:
-        return False
-    folded = fold(text)
-    return any(p.search(folded) for p in _data()["risk_words"])
-
-
-def is_crisis(text: str | None) -> bool:
-    """True when the message speaks of self-harm, suicide or hurting someone."""
-    if not text or text.startswith("/"):
-        return False
-    folded = fold(text)
-    crisis, harmless = _patterns()
-    if not any(p.search(folded) for p in crisis):
-        return False
-    # A harmless phrase only clears the message when nothing else in it is a crisis phrase.
-    cleaned = folded
-    for pattern in harmless:
-        cleaned = pattern.sub(" ", cleaned)
-    return any(p.search(cleaned) for p in crisis)
+        return None
+    patterns = pattern_set().by_level
+    readings = [without_ordinary(reading) for reading in spellings(text)]
+    for level in LEVELS:
+        if any(p.search(reading) for reading in readings for p in patterns[level]):
+            return level
+    return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from actions.action_flag_urgent import ActionFlagUrgent
 from actions.action_request_handover import ActionRequestHandover
 from actions.validate_handover_form import ValidateHandoverForm, yes_or_no
 from bot.handover import queue as handover
@@ -74,28 +73,3 @@ async def test_a_live_chat_when_chosen_and_nothing_shared_without_a_yes(catalogu
         "Veilederen får bare vite at du vil snakke med noen, ikke hva du har skrevet.",
         "Jeg har sagt fra. En veileder skriver til deg her snart. Du kan skrive mens du venter.",
     ]
-
-
-async def test_crisis_words_put_the_conversation_first_in_the_queue(catalogue_db, dispatcher, domain):
-    create_tables(catalogue_db)
-    with session_factory().begin() as session:
-        handover.request_handoff("someone-else", session=session)
-    tracker = load_tracker("handover_answered")
-
-    events = await ActionFlagUrgent().run(dispatcher, tracker, domain)
-
-    assert events == [{"event": "slot", "timestamp": None, "name": "urgent", "value": True}]
-    assert dispatcher.messages == []
-    with session_factory().begin() as session:
-        first = handover.queue(session=session)[0]
-        assert (first.sender_id, first.urgent, first.reason) == ("test-user-handover", True, "crisis")
-
-
-async def test_the_urgent_flag_survives_a_broken_database(monkeypatch, dispatcher, domain, tmp_path):
-    monkeypatch.setenv("VEIVALG_DATABASE_URL", f"sqlite:///{tmp_path / 'missing-tables.db'}")
-    from bot.settings import get_settings
-
-    get_settings.cache_clear()
-    events = await ActionFlagUrgent().run(dispatcher, load_tracker("handover_answered"), domain)
-
-    assert events == [{"event": "slot", "timestamp": None, "name": "urgent", "value": True}]

@@ -31,12 +31,17 @@ def database(monkeypatch, tmp_path):
     return url
 
 
-async def agent_with(sender: str, paused: bool, intent: str) -> SimpleNamespace:
+async def agent_with(
+    sender: str, paused: bool, intent: str, text: str = "tekst", safety: dict | None = None
+) -> SimpleNamespace:
     store = InMemoryTrackerStore(DOMAIN)
     tracker = DialogueStateTracker.from_events(sender, [], DOMAIN.slots)
     if paused:
         tracker.update(ConversationPaused())
-    tracker.update(UserUttered("tekst", intent={"name": intent, "confidence": 0.9}, input_channel="rest"))
+    parse_data = {"intent": {"name": intent, "confidence": 0.9}, "entities": [], "text": text}
+    if safety is not None:
+        parse_data["safety"] = safety  # what the safety net adds to the parse
+    tracker.update(UserUttered(text, intent=parse_data["intent"], parse_data=parse_data, input_channel="rest"))
     await store.save(tracker)
     return SimpleNamespace(tracker_store=store, domain=DOMAIN)
 
@@ -54,7 +59,7 @@ async def test_while_a_counsellor_has_the_conversation_the_bot_stays_quiet(datab
 
 
 async def test_crisis_words_get_help_at_once_even_while_paused(database):
-    agent = await agent_with("s2", paused=True, intent="express_crisis")
+    agent = await agent_with("s2", paused=True, intent="express_crisis", text="vil ikke leve")
 
     answer = await VeivalgRestInput().answer(agent, parse_body(b'{"sender": "s2", "message": "vil ikke leve"}'),
                                              quiet_bot)
@@ -64,6 +69,19 @@ async def test_crisis_words_get_help_at_once_even_while_paused(database):
     with session_factory(database).begin() as session:
         [entry] = handover.queue(session=session)
         assert (entry.sender_id, entry.urgent, entry.reason) == ("s2", True, "crisis")
+
+
+async def test_a_threat_while_paused_gets_the_threat_answer_and_its_own_reason(database):
+    agent = await agent_with("s5", paused=True, intent="ask_help", text="skal ta ham",
+                             safety={"level": "threat", "source": "pattern", "probability": 0.0})
+
+    answer = await VeivalgRestInput().answer(agent, parse_body(b'{"sender": "s5", "message": "skal ta ham"}'),
+                                             quiet_bot)
+
+    assert answer and "116 123" not in " ".join(m["text"] for m in answer)
+    with session_factory(database).begin() as session:
+        [entry] = handover.queue(session=session)
+        assert (entry.sender_id, entry.urgent, entry.reason) == ("s5", True, "threat")
 
 
 async def test_a_silent_bot_that_is_not_paused_gets_the_kind_fault_message(database):

@@ -1,4 +1,4 @@
-"""The safety net catches every crisis phrasing written for this project, and leaves ordinary sentences alone."""
+"""The patterns catch every crisis phrasing written for this project and leave ordinary sentences alone."""
 
 from __future__ import annotations
 
@@ -6,101 +6,60 @@ from typing import Any
 
 import pytest
 import yaml
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
-from bot.paths import PROJECT_ROOT, TESTS_DIR
-from bot.rasa_adapter.safety_net import SAFETY_NET_KEY, SafetyNet
-from bot.safety.patterns import has_risk_words, is_crisis
+from bot.paths import TESTS_DIR
+from bot.safety.assessment import assess
+from bot.safety.classifier import POSSIBLE_THRESHOLD, signal_probability
+from bot.safety.patterns import matching_level, pattern_set
 
-PHRASES: dict[str, Any] = yaml.safe_load(
-    (TESTS_DIR / "data" / "crisis_phrases.yml").read_text(encoding="utf-8")
-)
+PHRASES: dict[str, Any] = yaml.safe_load((TESTS_DIR / "data" / "crisis_phrases.yml").read_text(encoding="utf-8"))
+# The classifier must clear its threshold by this much either way, so that a different CPU
+# cannot tip a sentence over it; sentences inside the margin belong to the safety gate's figures.
+MARGIN = 0.05
 
 
-def test_the_lists_are_large_enough():
-    assert len(PHRASES["crisis"]) >= 60 and len(PHRASES["ordinary"]) >= 60
+def test_every_pattern_compiles_and_every_level_has_patterns():
+    patterns = pattern_set()
+    assert all(len(patterns.by_level[level]) >= 20 for level in ("crisis", "threat", "possible"))
+    assert len(patterns.ordinary) >= 40
 
 
 @pytest.mark.parametrize("text", PHRASES["crisis"])
-def test_every_crisis_phrasing_is_caught(text: str):
-    assert is_crisis(text)
+def test_every_crisis_phrasing_gets_an_answer_with_a_margin(text: str):
+    assert matching_level(text) is not None or signal_probability(text) >= POSSIBLE_THRESHOLD + MARGIN
 
 
 @pytest.mark.parametrize("text", PHRASES["ordinary"])
-def test_ordinary_sentences_with_hard_words_are_not_flagged(text: str):
-    assert not is_crisis(text)
+def test_ordinary_sentences_with_hard_words_are_left_alone_with_a_margin(text: str):
+    assert matching_level(text) is None
+    assert signal_probability(text) <= POSSIBLE_THRESHOLD - MARGIN
 
 
-@pytest.mark.parametrize("text", ["/express_crisis", "/ask_help", "", None])
-def test_button_payloads_and_empty_messages_are_left_to_the_model(text):
-    assert not is_crisis(text)
+# The kinds of false alarm and miss that users found (issue 14), each written as a new sentence.
+@pytest.mark.parametrize("text", [
+    "kan vi hoppe over det spørsmålet", "selv mor til tre barn kan ta fagbrev", "jeg skadet ryggen på jobben i fjor",
+    "jeg vil kutte ned på røyken", "nå skal jeg ta livet mitt tilbake", "jeg vil gjøre slutt på det gamle livet",
+    "jeg kjeder meg i hjel her inne", "vil jobbe med folk som skal dø, på et hospice",
+    "finnes det jobber med å forebygge selvmord", "jeg ler meg ihjel av den serien",
+])
+def test_the_false_alarms_users_found_are_gone(text: str):
+    assert matching_level(text) is None
 
 
-def test_the_component_overrides_whatever_the_model_predicted():
-    message = Message({TEXT: "orker ikke mer, vil ta livet mitt"})
-    message.set(INTENT, {"name": "ask_help", "confidence": 0.93})
-    message.set(INTENT_RANKING_KEY, [{"name": "ask_help", "confidence": 0.93}])
-    ordinary = Message({TEXT: "hva gjør en tømrer"})
-    ordinary.set(INTENT, {"name": "ask_occupation_info", "confidence": 0.97})
-
-    SafetyNet().process([message, ordinary])
-
-    assert message.get(INTENT) == {"name": "express_crisis", "confidence": 1.0}
-    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "express_crisis"
-    assert message.get(SAFETY_NET_KEY) == {"matched": True, "model_intent": "ask_help"}
-    assert ordinary.get(INTENT)["name"] == "ask_occupation_info"
-    assert ordinary.get(SAFETY_NET_KEY) is None
+@pytest.mark.parametrize(("text", "level"), [
+    ("jeg kommer til å skade noen her inne", "threat"),
+    ("det er ikke noe poeng i å leve", "crisis"),
+    ("skar meg i armen i går", "crisis"),
+    ("har spart opp pillene til i kveld", "crisis"),
+    ("eg vil ikkje leva meir", "crisis"),
+    ("jeg skal slå han ihjel når jeg kommer ut", "threat"),
+    ("I want to kill myself", "crisis"),
+    ("jeg har skrevet avskjedsbrev til ungene", "crisis"),
+])
+def test_the_misses_users_found_are_caught_at_the_right_level(text: str, level: str):
+    assert matching_level(text) == level
 
 
-def _nlu_examples() -> list[tuple[str, str]]:
-    from bot.rasa_adapter.fallback_tuning import load_examples
-
-    root = PROJECT_ROOT
-    return load_examples(sorted((root / "data" / "nlu").glob("*.yml")) + sorted((root / "tests" / "nlu").glob("*.yml")))
-
-
-@pytest.mark.parametrize("text", PHRASES["crisis"])
-def test_every_crisis_phrasing_has_risk_words_so_the_model_is_never_overruled_on_it(text: str):
-    assert has_risk_words(text)
-
-
-def test_every_labelled_crisis_example_has_risk_words():
-    missing = [text for text, intent in _nlu_examples() if intent == "express_crisis" and not has_risk_words(text)]
-
-    assert missing == []
-
-
-def test_an_unfounded_crisis_guess_is_set_aside_for_the_next_best_intent():
-    message = Message({TEXT: "at jeg kan mer enn jeg trodde"})
-    message.set(INTENT, {"name": "express_crisis", "confidence": 0.51})
-    message.set(INTENT_RANKING_KEY, [{"name": "express_crisis", "confidence": 0.51},
-                                     {"name": "explore_self_in_context", "confidence": 0.18}])
-    worried = Message({TEXT: "jeg orker ikke mer"})
-    worried.set(INTENT, {"name": "express_crisis", "confidence": 0.8})
-
-    SafetyNet().process([message, worried])
-
-    assert message.get(INTENT) == {"name": "explore_self_in_context", "confidence": 0.18}
-    assert message.get(SAFETY_NET_KEY) == {"matched": False, "set_aside": "express_crisis"}
-    assert worried.get(INTENT)["name"] == "express_crisis"
-
-
-def test_the_net_agrees_with_every_labelled_nlu_example():
-    wrong = [(text, intent) for text, intent in _nlu_examples() if is_crisis(text) != (intent == "express_crisis")]
-
-    assert wrong == []
-
-
-def test_every_crisis_rule_answers_and_flags_the_conversation_urgent():
-    crisis_rules = []
-    for path in sorted((PROJECT_ROOT / "data" / "rules").glob("*.yml")):
-        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
-            steps = rule["steps"]
-            if {"intent": "express_crisis"} in steps:
-                crisis_rules.append((rule["rule"], [s.get("action") for s in steps if "action" in s]))
-
-    assert len(crisis_rules) >= 5
-    for name, actions in crisis_rules:
-        assert actions[:5] == ["utter_crisis_care", "utter_crisis_staff", "utter_crisis_helplines",
-                               "utter_crisis_stay", "action_flag_urgent"], name
+@pytest.mark.parametrize("text", ["/express_crisis", "/ask_help", "", "   ", None])
+def test_button_payloads_and_empty_messages_are_not_assessed(text):
+    assert assess(text).level is None

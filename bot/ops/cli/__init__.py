@@ -9,7 +9,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from bot.ops.cli import conversations, nlu, serve, setup, users
+from bot.ops.cli import conversations, nlu, safety, serve, setup, users
 from bot.ops.runtime_env import QUIET_ENVIRONMENT
 from bot.settings import SettingsError, get_settings
 
@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="veivalg", description="Veivalg: karriereveiledning som chatbot.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
-    for group in (setup, serve, nlu, conversations, users):
+    for group in (setup, serve, nlu, safety, conversations, users):
         group.register(commands)
     return parser
 

@@ -24,6 +24,7 @@ from sqlalchemy.sql import ColumnElement
 
 from bot.clock import LOCAL_TZ
 from bot.guidance import knapper
+from bot.safety.assessment import CRISIS_INTENT, most_serious
 from bot.storage.rasa_events import events
 
 LOW_CONFIDENCE = 0.6
@@ -34,13 +35,8 @@ FALLBACK_ACTIONS = ("action_default_fallback", "utter_fallback_first", "utter_fa
 
 
 HANDOVER_INTENT = "request_human"
-
-
-CRISIS_INTENT = "express_crisis"
-
-
 KNAPP_DONE_ACTION = "action_knapp_done"
-SUMMARY_SLOTS = ("current_knapp", "rating", "urgent")
+SUMMARY_SLOTS = ("current_knapp", "rating", "urgent", "safety_level")
 
 
 @dataclass(frozen=True)
@@ -59,6 +55,7 @@ class ConversationSummary:
     fallbacks: int
     low_confidence: int
     rating: int | None
+    safety_level: str | None = None  # the most serious safety level reached: crisis, threat or possible
 
 
 @dataclass(frozen=True)
@@ -164,8 +161,10 @@ def fallback_user_ids(session: Session, sender_ids: Iterable[str] | None = None)
 
 
 def _slot_facts(session: Session, sender_ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    """Knapper covered, the latest rating and the urgent flag, from the few slot events that carry them."""
-    facts: dict[str, dict[str, Any]] = defaultdict(lambda: {"knapper": [], "rating": None, "urgent": False})
+    """Knapper covered, the latest rating, the urgent flag and the safety level, from the slots that carry them."""
+    facts: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"knapper": [], "rating": None, "urgent": False, "safety_level": None}
+    )
     statement = (
         select(events.c.sender_id, events.c.action_name, events.c.data)
         .where(events.c.type_name == "slot", events.c.action_name.in_(SUMMARY_SLOTS))
@@ -182,6 +181,8 @@ def _slot_facts(session: Session, sender_ids: list[str] | None = None) -> dict[s
             entry["rating"] = rating_value(value) or entry["rating"]
         elif name == "urgent" and value is True:
             entry["urgent"] = True
+        elif name == "safety_level" and isinstance(value, str):
+            entry["safety_level"] = most_serious(entry["safety_level"], value)
     return facts
 
 
@@ -240,7 +241,7 @@ def summarise(session: Session, sender_ids: Iterable[str] | None = None) -> list
     fallbacks = fallback_user_ids(session, wanted)
     summaries = []
     for sender_id, first, last, turns, users, low, handover, crisis, channel_name in rows:
-        fact = facts.get(sender_id) or {"knapper": [], "rating": None, "urgent": False}
+        fact = facts.get(sender_id) or {"knapper": [], "rating": None, "urgent": False, "safety_level": None}
         summaries.append(
             ConversationSummary(
                 sender_id=sender_id,
@@ -255,6 +256,7 @@ def summarise(session: Session, sender_ids: Iterable[str] | None = None) -> list
                 fallbacks=len(fallbacks.get(sender_id, ())),
                 low_confidence=int(low or 0),
                 rating=fact["rating"],
+                safety_level=fact["safety_level"],
             )
         )
     return summaries
