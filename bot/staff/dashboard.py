@@ -16,6 +16,7 @@ from bot.guidance.rating import Rating
 from bot.privacy import transcripts
 from bot.privacy.transcripts import ConversationFilters
 from bot.privacy.transcripts.query import local_day_bounds
+from bot.safety.assessment import LEVELS as SAFETY_LEVELS
 
 TOP_UNANSWERED = 15
 
@@ -84,6 +85,7 @@ class Dashboard:
     knapper: list[KnappRow]
     unanswered: list[tuple[str, int]]
     unknown_occupations: list[tuple[str, int]] = field(default_factory=list)  # the word only, for leaders
+    safety: dict[str, int] = field(default_factory=dict)  # conversations by the most serious safety level, no text
 
     @property
     def fallback_rate(self) -> float | None:
@@ -183,6 +185,7 @@ def build(
         unknown_occupations=sorted(
             transcripts.unknown_occupations(session=session, sender_ids=ids).items(), key=lambda kv: (-kv[1], kv[0])
         )[:TOP_UNANSWERED],
+        safety={level: sum(s.safety_level == level for s in summaries) for level in SAFETY_LEVELS},
     )
 
 

@@ -55,6 +55,7 @@ def test_the_list_summarises_every_stored_conversation_newest_first(maker):
     assert done.turns == 33 and done.started_at.isoformat() == "2025-11-18T09:00:00+00:00"
     assert found[HANDOVER].handover_requested and found[HANDOVER].channel == "rest"
     assert found[CRISIS].urgent and not found[CRISIS].handover_requested
+    assert found[CRISIS].safety_level == "crisis" and found[HANDOVER].safety_level is None
     missed = found[FALLBACKS]
     assert (missed.fallbacks, missed.rating) == (3, 2)
     # confidences below 0.6: 0.38, 0.52, 0.31, the rating "2" (0.41) and its comment (0.52)
@@ -145,6 +146,14 @@ def test_counsellor_messages_pauses_and_handover_are_marked(maker):
         "Samtalen satt på pause (veileder tok over)",
         "Chatboten svarer igjen",
     ]
+
+
+def test_the_safety_nets_level_is_a_note_in_the_transcript(maker):
+    with maker.begin() as session:
+        t = load_transcript(CRISIS, session=session)
+    assert t is not None
+    notes = [x.note for x in t.turns if x.kind == "system"]
+    assert "Krise: brukeren fikk kriseinformasjon, og saken ble merket som haster" in notes
 
 
 def test_fallbacks_and_low_confidence_are_flagged_per_message(maker):

@@ -33,6 +33,7 @@ def test_figures_per_week_knapp_and_rating(maker):
     with maker.begin() as db:
         d = dashboard.build(session=db)
     assert (d.conversations, d.handovers, d.urgent) == (5, 1, 1)
+    assert d.safety == {"crisis": 1, "threat": 0, "possible": 0}  # counted by level, never with text
     assert (d.user_messages, d.fallback_messages) == (37, 3) and d.fallback_rate == pytest.approx(3 / 37)
     assert [(w.label, w.conversations, w.handovers, w.urgent, w.fallback_messages) for w in d.weeks] == [
         ("Uke 45, 2025", 1, 0, 0, 0), ("Uke 46, 2025", 1, 0, 0, 3), ("Uke 47, 2025", 3, 1, 1, 0)

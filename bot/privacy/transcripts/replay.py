@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from bot.guidance.plan import plan_messages
 from bot.privacy.transcripts.query import (
-    CRISIS_INTENT,
     HANDOVER_INTENT,
     KNAPP_DONE_ACTION,
     LOW_CONFIDENCE,
@@ -25,6 +24,7 @@ from bot.privacy.transcripts.query import (
     store_ready,
     summarise,
 )
+from bot.safety.assessment import CRISIS, POSSIBLE, THREAT, level_of_message
 from bot.storage.rasa_events import events
 
 FORM_NOTES = {
@@ -33,7 +33,12 @@ FORM_NOTES = {
     "rating_form": ("Spørsmålet «Var dette nyttig?» starter", "Spørsmålet «Var dette nyttig?» er ferdig"),
 }
 
-
+# What the safety net found in a user's message, as counsellors read it in the transcript.
+SAFETY_NOTES = {
+    CRISIS: "Krise: brukeren fikk kriseinformasjon, og saken ble merket som haster",
+    THREAT: "Trussel: brukeren fikk svar om trusler, og saken ble merket som haster",
+    POSSIBLE: "Spurt om krise: brukeren fikk et direkte spørsmål om selvmordstanker",
+}
 ACTION_NOTES = {
     "action_stop_knapp": "Knappen stoppet: brukeren ville snakke om noe annet",
     "action_show_plan": "Brukeren så «min plan»",
@@ -121,10 +126,11 @@ class _Replay:
                 chosen_button=chosen is not None,
             )
         )
-        if intent.get("name") == HANDOVER_INTENT:
+        level = level_of_message({"text": text, **(data.get("parse_data") or {})}) if text else None
+        if level in SAFETY_NOTES:
+            self.system(SAFETY_NOTES[level], when)
+        elif intent.get("name") == HANDOVER_INTENT:
             self.system("Brukeren ba om å snakke med en veileder", when)
-        elif intent.get("name") == CRISIS_INTENT:
-            self.system("Mulig krise: brukeren fikk kriseinformasjon", when)
 
     def _on_bot(self, row_id: int, data: dict[str, Any], when: datetime) -> None:
         meta = data.get("metadata") or {}

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.clock import LOCAL_TZ, aware
-from bot.handover.texts import REASONS
+from bot.handover.texts import REASONS, SAFETY_LABELS
 from bot.privacy import transcripts
 from bot.staff import audit, notes
 from bot.staff.accounts import ROLE_NAMES
@@ -63,7 +63,8 @@ def environment() -> Environment:
         local=local, day=_day, clock=_clock, decimal=_decimal, percent=_percent,
         q=lambda v: quote(str(v), safe=""), knapp=transcripts.knapp_title,
     )
-    env.globals.update(role_names=ROLE_NAMES, statuses=notes.STATUSES, actions=audit.ACTIONS, reasons=REASONS)
+    env.globals.update(role_names=ROLE_NAMES, statuses=notes.STATUSES, actions=audit.ACTIONS, reasons=REASONS,
+                       safety_labels=SAFETY_LABELS)
     return env
 
 
