@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import respond_to_safety
+from actions.base import forget_form_answer, respond_to_safety
 from bot.safety.assessment import CRISIS, THREAT
 from bot.safety.response import answer_to_check
 from bot.safety.turn import ANSWERED_NO, ASKED, ASKED_AGAIN
@@ -34,10 +34,10 @@ class ActionSafetyCheckAnswer(Action):
         if answer == "no":
             dispatcher.utter_message(response="utter_safety_check_no")
             dispatcher.utter_message(response=resume)
-            return [SlotSet("safety_check", ANSWERED_NO)]
+            return [SlotSet("safety_check", ANSWERED_NO), *forget_form_answer(tracker)]
         if tracker.get_slot("safety_check") == ASKED:
             dispatcher.utter_message(response="utter_safety_check_again")
-            return [SlotSet("safety_check", ASKED_AGAIN)]
+            return [SlotSet("safety_check", ASKED_AGAIN), *forget_form_answer(tracker)]
         dispatcher.utter_message(response="utter_safety_check_unclear")
         dispatcher.utter_message(response=resume)
-        return [SlotSet("safety_check", ANSWERED_NO)]
+        return [SlotSet("safety_check", ANSWERED_NO), *forget_form_answer(tracker)]

@@ -82,7 +82,7 @@ def respond_to_safety(dispatcher: CollectingDispatcher, tracker: Tracker, level:
     except SQLAlchemyError:
         # The caring answer has already gone out; the slots still mark the transcript.
         logger.exception("Could not queue a conversation with signs of %s", level)
-    events: list[dict[str, Any]] = [SlotSet("safety_level", level)]
+    events: list[dict[str, Any]] = [SlotSet("safety_level", level), *forget_form_answer(tracker)]
     if response.URGENT[level]:
         events.append(SlotSet("urgent", True))
     if level == "possible":
@@ -92,3 +92,15 @@ def respond_to_safety(dispatcher: CollectingDispatcher, tracker: Tracker, level:
         if response.STOPS_FORM[level] and tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
     return events
+
+
+def forget_form_answer(tracker: Tracker) -> list[dict[str, Any]]:
+    """Empty the slot the active form asked for: the message went to the safety step, not to the form.
+
+    Rasa fills a form's requested slot from every message before any policy speaks, so without this the
+    words of a crisis, or the «nei» to the safety question, would be kept as the form's answer.
+    """
+    from rasa_sdk.events import SlotSet
+
+    requested = tracker.get_slot("requested_slot")
+    return [SlotSet(requested, None)] if tracker.active_loop.get("name") and requested else []

@@ -253,6 +253,26 @@ def test_the_interest_test_end_to_end_with_typed_numbers(veivalg: Running):
     assert "for deg som liker å" in texts[1]
 
 
+def test_a_possible_sign_in_a_knapp_answered_no_asks_the_same_question_again(veivalg: Running):
+    veivalg.texts("check-no", "hei")
+    veivalg.texts("check-no", "2")  # 2) Nei, ikke lagre noe: then the menu
+    question = veivalg.texts("check-no", "3")[-1]  # 3) Muligheter og begrensninger: its first question
+
+    texts = veivalg.texts("check-no", "nei, jeg orker ikke mer")  # a pattern of the «possible» level
+    assert texts == [
+        "Jeg vil spørre deg rett ut, fordi det er viktig: tenker du på å ta livet ditt eller skade deg selv?"]
+
+    texts = veivalg.texts("check-no", "2")  # 2) Nei
+    assert texts[-2:] == ["Da fortsetter vi der vi var.", question], "the «nei» was not taken as the knapp answer"
+
+
+def test_a_crisis_on_the_web_gets_emergency_numbers_not_an_officer(veivalg: Running):
+    texts = veivalg.texts("w-crisis", "jeg har spart opp pillene mine til i kveld")
+
+    assert texts[0].startswith("Takk for at du sier det.")
+    assert any("116 117" in text for text in texts) and not any("betjent" in text for text in texts)
+
+
 def test_goodbye_asks_for_a_rating_and_stores_it(veivalg: Running):
     import sqlite3
 
