@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.safety.classifier import CRISIS_INTENT as CRISIS_INTENT  # re-exported for the adapter and reports
 from bot.safety.classifier import POSSIBLE_THRESHOLD, signal_probability
 from bot.safety.patterns import matching_level
 
@@ -13,8 +14,7 @@ CRISIS = "crisis"
 THREAT = "threat"
 POSSIBLE = "possible"
 LEVELS = (CRISIS, THREAT, POSSIBLE)
-# The intent for signs of crisis, and the key under which the safety net adds its assessment to a parse.
-CRISIS_INTENT = "express_crisis"
+# The key under which the safety net adds its assessment to a parse.
 PARSE_KEY = "safety"
 # What counsellors see in the queue and the transcript, by level.
 REASONS = {CRISIS: "crisis", THREAT: "threat", POSSIBLE: "safety_check"}

@@ -17,7 +17,9 @@ from bot.safety.spelling import canonical
 EXAMPLES_FILE = data_file("safety", "examples.yml")
 NLU_DIR = data_file("nlu")
 # Ordinary messages from the intent training data are negatives too: «vet ikke», «nei takk», a question about pay.
-NOT_ORDINARY = {"express_crisis", "express_hopelessness"}
+# The intent model's intent for signs of crisis.
+CRISIS_INTENT = "express_crisis"
+NOT_ORDINARY = {CRISIS_INTENT, "express_hopelessness"}
 ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
 # Chosen on five-fold cross-validation of the training set: about 1 % false alarms there
 # (docs/safety.md has the figures). Above it the message gets one gentle, direct question.
@@ -53,6 +55,18 @@ def ordinary_messages(folder: Path = NLU_DIR) -> list[Example]:
                 if text and not text.startswith("/"):
                     found.append(Example(text=text, label="negative", kind="ordinary"))
     return found
+
+
+def crisis_intent_messages(folder: Path = NLU_DIR) -> list[str]:
+    """Every example of the intent model's crisis intent in a folder of NLU files."""
+    found: list[str] = []
+    for path in sorted(folder.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu") or []:
+            if block.get("intent") == CRISIS_INTENT:
+                lines = str(block.get("examples") or "").splitlines()
+                found += [line.strip().removeprefix("- ").strip() for line in lines]
+    return [text for text in found if text]
 
 
 def training_examples() -> list[Example]:

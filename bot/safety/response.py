@@ -16,7 +16,7 @@ WEB_PREFIX = "w-"
 
 RESPONSES: dict[tuple[str, str], tuple[str, ...]] = {
     (CRISIS, PRISON): ("utter_crisis_care", "utter_crisis_staff", "utter_crisis_helplines", "utter_crisis_stay"),
-    (CRISIS, WEB): ("utter_crisis_care", "utter_crisis_urgent_web", "utter_crisis_helplines", "utter_crisis_stay"),
+    (CRISIS, WEB): ("utter_crisis_care", "utter_crisis_urgent_web", "utter_crisis_helplines_web", "utter_crisis_stay"),
     (THREAT, PRISON): ("utter_threat_calm", "utter_threat_staff", "utter_threat_stay"),
     (THREAT, WEB): ("utter_threat_calm", "utter_threat_urgent_web", "utter_threat_stay"),
     (POSSIBLE, PRISON): ("utter_safety_check",),

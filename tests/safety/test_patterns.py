@@ -9,7 +9,7 @@ import yaml
 
 from bot.paths import TESTS_DIR
 from bot.safety.assessment import assess
-from bot.safety.classifier import POSSIBLE_THRESHOLD, signal_probability
+from bot.safety.classifier import POSSIBLE_THRESHOLD, crisis_intent_messages, signal_probability
 from bot.safety.patterns import matching_level, pattern_set
 
 PHRASES: dict[str, Any] = yaml.safe_load((TESTS_DIR / "data" / "crisis_phrases.yml").read_text(encoding="utf-8"))
@@ -58,6 +58,11 @@ def test_the_false_alarms_users_found_are_gone(text: str):
 ])
 def test_the_misses_users_found_are_caught_at_the_right_level(text: str, level: str):
     assert matching_level(text) == level
+
+
+@pytest.mark.parametrize("text", crisis_intent_messages() + crisis_intent_messages(TESTS_DIR / "nlu"))
+def test_every_crisis_example_of_the_intent_model_gets_an_answer_from_the_net(text: str):
+    assert matching_level(text) is not None or signal_probability(text) >= POSSIBLE_THRESHOLD + MARGIN
 
 
 @pytest.mark.parametrize("text", ["/express_crisis", "/ask_help", "", "   ", None])
