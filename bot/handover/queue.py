@@ -72,19 +72,27 @@ def queue(*, session: Session, statuses: Iterable[str] = (NEW, TAKEN)) -> list[H
     return list(session.execute(query).scalars())
 
 
-def take(handoff_id: int, username: str, *, session: Session) -> Handoff | None:
-    """A counsellor takes a handoff; None when it does not exist or is done."""
+def take(handoff_id: int, username: str, *, session: Session, from_someone_else: bool = False) -> Handoff | None:
+    """A counsellor takes a handoff; None when it does not exist, is done, or another counsellor holds it.
+
+    Taking an entry someone else holds needs `from_someone_else` (the deliberate «overta», audited).
+    """
     handoff = session.get(Handoff, handoff_id)
     if handoff is None or handoff.status == DONE:
+        return None
+    held_by_other = handoff.status == TAKEN and handoff.taken_by not in (None, username)
+    if held_by_other and not from_someone_else:
         return None
     handoff.status, handoff.taken_by, handoff.taken_at = TAKEN, username, utcnow()
     return handoff
 
 
-def close(handoff_id: int, *, session: Session) -> Handoff | None:
-    """Mark a handoff done."""
+def close(handoff_id: int, *, session: Session, username: str | None = None, admin: bool = False) -> Handoff | None:
+    """Mark a handoff done; only the counsellor who holds it (or an admin) may, so None otherwise."""
     handoff = session.get(Handoff, handoff_id)
     if handoff is None:
+        return None
+    if not admin and handoff.taken_by is not None and handoff.taken_by != username:
         return None
     handoff.status, handoff.closed_at = DONE, utcnow()
     return handoff

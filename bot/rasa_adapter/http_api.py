@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from bot.handover.visibility import TAKEN_OVER_NOTE, consented_to_storing, visible_lines
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -47,8 +48,11 @@ class Takeover:
             logger.warning("Rasa refused events for a conversation: %s %s", response.status_code, response.text[:200])
             raise TakeoverError("Veivalg-serveren godtok ikke endringen.")
 
-    def messages(self, sender_id: str) -> list[dict[str, Any]]:
-        """The conversation as the counsellor sees it live: who wrote what, and whether the bot is paused."""
+    def messages(self, sender_id: str, *, shared: bool = False) -> list[dict[str, Any]]:
+        """The conversation as the counsellor may see it live: who wrote what, and whether the bot is paused.
+
+        All of it only when the user agreed to storing and to sharing; otherwise from the takeover on.
+        """
         url = f"{self.settings.rasa_url}/conversations/{sender_id}/tracker"
         try:
             response = self.client.get(url, params={"token": self.settings.rasa_api_token, "include_events": "ALL"})
@@ -56,7 +60,8 @@ class Takeover:
             raise TakeoverError("Fikk ikke kontakt med Veivalg-serveren. Prøv igjen om litt.") from exc
         if response.status_code >= 400:
             raise TakeoverError("Fant ikke samtalen hos Veivalg-serveren.")
-        return conversation_lines(response.json().get("events") or [])
+        events = response.json().get("events") or []
+        return visible_lines(conversation_lines(events), stored=consented_to_storing(events), shared=shared)
 
     def _push(self, sender_id: str, author: str, text: str, label: str | None = None) -> None:
         """Show the message at once in the widget or terminal that holds this conversation."""
@@ -103,6 +108,6 @@ def conversation_lines(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             lines.append({"author": "counsellor" if author == "counsellor" else "bot", "text": event["text"],
                           "ts": event.get("timestamp")})
         elif kind in ("pause", "resume"):
-            note = "Veileder tok over" if kind == "pause" else "Tilbake til Veivalg"
+            note = TAKEN_OVER_NOTE if kind == "pause" else "Tilbake til Veivalg"
             lines.append({"author": "system", "text": note, "ts": event.get("timestamp")})
     return lines

@@ -37,6 +37,7 @@ ACTIONS = {
     "queue": "Så køen",
     "online": "Satte seg som pålogget eller avlogget",
     "handoff_take": "Tok en sak fra køen",
+    "handoff_take_over_from": "Overtok en sak en annen veileder hadde",
     "handoff_done": "Merket en sak som ferdig",
     "takeover": "Tok over en samtale",
     "counsellor_message": "Skrev til en bruker",

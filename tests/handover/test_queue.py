@@ -43,7 +43,9 @@ def test_taking_and_closing_moves_an_entry_through_the_queue(tmp_path):
         entry = handover.request_handoff("a", session=session)
         taken = handover.take(entry.id, "kari", session=session)
         assert taken is not None and taken.status == "taken" and taken.taken_by == "kari"
-        handover.close(entry.id, session=session)
+        assert handover.take(entry.id, "ola", session=session) is None, "kari holds it"
+        assert handover.close(entry.id, session=session, username="ola") is None, "only the holder closes"
+        handover.close(entry.id, session=session, username="kari")
         assert handover.queue(session=session) == []
         assert handover.take(entry.id, "ola", session=session) is None
         assert handover.take(9999, "ola", session=session) is None

@@ -7,6 +7,7 @@ import json
 import httpx
 import pytest
 
+from bot.handover.visibility import HIDDEN_NOTE
 from bot.rasa_adapter.http_api import HANDED_BACK, TAKEN_OVER, Takeover, TakeoverError
 from bot.settings import load_settings
 
@@ -75,23 +76,48 @@ def test_failures_are_reported_in_norwegian(settings):
         Takeover(settings, httpx.Client(transport=httpx.MockTransport(down))).take_over("w-abc")
 
 
-def test_the_live_view_shows_who_wrote_what(settings):
-    events = [
-        {"event": "user", "text": "jeg vil snakke med noen", "timestamp": 1.0},
-        {"event": "bot", "text": "Jeg har sagt fra.", "timestamp": 2.0},
-        {"event": "action", "name": "action_listen"},
-        {"event": "pause", "timestamp": 3.0},
-        {"event": "bot", "text": "Hei, jeg er veileder.", "metadata": {"author": "counsellor"}, "timestamp": 4.0},
-        {"event": "resume", "timestamp": 5.0},
-    ]
-
+def _live(settings, events, shared: bool):
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.url.path == "/conversations/w-abc/tracker"
         return httpx.Response(200, json={"events": events})
 
-    lines = Takeover(settings, httpx.Client(transport=httpx.MockTransport(handler))).messages("w-abc")
+    return Takeover(settings, httpx.Client(transport=httpx.MockTransport(handler))).messages("w-abc", shared=shared)
+
+
+CONVERSATION = [
+    {"event": "user", "text": "jeg heter Ola Nordmann og vil snakke med noen", "timestamp": 1.0},
+    {"event": "bot", "text": "Jeg har sagt fra.", "timestamp": 2.0},
+    {"event": "action", "name": "action_listen"},
+    {"event": "pause", "timestamp": 3.0},
+    {"event": "bot", "text": "Hei, jeg er veileder.", "metadata": {"author": "counsellor"}, "timestamp": 4.0},
+    {"event": "user", "text": "ring meg på 912 34 567", "timestamp": 4.5},
+    {"event": "resume", "timestamp": 5.0},
+]
+STORED = [{"event": "slot", "name": "consent_to_store", "value": True}]
+
+
+def test_the_live_view_shows_who_wrote_what_when_the_user_agreed_to_storing_and_sharing(settings):
+    lines = _live(settings, STORED + CONVERSATION, shared=True)
 
     assert [(line["author"], line["text"]) for line in lines] == [
-        ("user", "jeg vil snakke med noen"), ("bot", "Jeg har sagt fra."), ("system", "Veileder tok over"),
-        ("counsellor", "Hei, jeg er veileder."), ("system", "Tilbake til Veivalg"),
+        ("user", "jeg heter [navn] og vil snakke med noen"), ("bot", "Jeg har sagt fra."),
+        ("system", "Veileder tok over"), ("counsellor", "Hei, jeg er veileder."), ("user", "ring meg på [telefon]"),
+        ("system", "Tilbake til Veivalg"),
     ]
+
+
+@pytest.mark.parametrize(("stored", "shared"), [(False, False), (False, True), (True, False)])
+def test_a_user_who_said_no_shows_only_what_came_after_the_takeover(settings, stored: bool, shared: bool):
+    lines = _live(settings, (STORED if stored else []) + CONVERSATION, shared=shared)
+
+    assert [(line["author"], line["text"]) for line in lines] == [
+        ("system", HIDDEN_NOTE), ("system", "Veileder tok over"), ("counsellor", "Hei, jeg er veileder."),
+        ("user", "ring meg på [telefon]"), ("system", "Tilbake til Veivalg"),
+    ]
+    assert "Ola" not in str(lines)
+
+
+def test_before_a_takeover_a_user_who_said_no_shows_nothing(settings):
+    lines = _live(settings, CONVERSATION[:3], shared=False)
+
+    assert lines == [{"author": "system", "text": HIDDEN_NOTE, "ts": None}]

@@ -81,12 +81,29 @@ def take(
                  lambda: handover.take(handoff_id, user.username, session=db), to_chat=True)
 
 
+@router.post("/ko/{handoff_id}/overta", dependencies=[Depends(valid_form)])
+def take_from_someone_else(
+    request: Request, handoff_id: int, user: User = Depends(counsellor), db: Session = Depends(database)
+) -> Response:
+    """A deliberate step, audited with the name of the counsellor who held the entry."""
+    entry = db.get(Handoff, handoff_id)
+    if entry is None or entry.status == DONE:
+        raise PageError(404)
+    before = entry.taken_by or ""
+    taken = handover.take(handoff_id, user.username, session=db, from_someone_else=True)
+    if taken is None:
+        raise PageError(404)
+    record(db, user, "handoff_take_over_from", taken.sender_id, f"{taken.contact_code}: fra {before}".strip())
+    return redirect(request, f"/ko/{handoff_id}/chat" if taken.live else "/ko")
+
+
 @router.post("/ko/{handoff_id}/ferdig", dependencies=[Depends(valid_form)])
 def done(
     request: Request, handoff_id: int, user: User = Depends(counsellor), db: Session = Depends(database)
 ) -> Response:
     return _move(request, db, user, handoff_id, "handoff_done",
-                 lambda: handover.close(handoff_id, session=db), to_chat=False)
+                 lambda: handover.close(handoff_id, session=db, username=user.username, admin=user.role == "admin"),
+                 to_chat=False)
 
 
 def taken_by_me(handoff_id: int, user: User = Depends(counsellor), db: Session = Depends(database)) -> Handoff:
@@ -106,7 +123,7 @@ def live_page(
 ) -> Response:
     record(db, user, "live_read", entry.sender_id, entry.contact_code)
     try:
-        lines, problem = takeover_for(settings).messages(entry.sender_id), None
+        lines, problem = takeover_for(settings).messages(entry.sender_id, shared=bool(entry.summary)), None
     except TakeoverError as exc:
         lines, problem = [], str(exc)
     return render(request, "live.html", {"section": "ko", "entry": entry, "lines": lines, "problem": problem})
@@ -123,13 +140,13 @@ def live_messages(
     request: Request, handoff_id: int, db: Session = Depends(database), settings: Settings = Depends(settings_of)
 ) -> Response:
     try:
-        sender = _live_entry(request, handoff_id, db).sender_id
+        entry = _live_entry(request, handoff_id, db)
     except LoginRequired:
         return JSONResponse({"error": "Ingen tilgang."}, status_code=303)
     except PageError as refused:
         return JSONResponse({"error": "Ingen tilgang."}, status_code=refused.status)
     try:
-        return JSONResponse({"lines": takeover_for(settings).messages(sender)})
+        return JSONResponse({"lines": takeover_for(settings).messages(entry.sender_id, shared=bool(entry.summary))})
     except TakeoverError as exc:
         return JSONResponse({"error": str(exc)}, status_code=502)
 
@@ -146,7 +163,7 @@ def _live_action(
             control.say(sender, text)
         elif action == "hand_back":
             control.hand_back(sender)
-            handover.close(entry.id, session=db)
+            handover.close(entry.id, session=db, username=user.username)
     except TakeoverError as exc:
         security.flash(request, str(exc))
     else:

@@ -43,7 +43,7 @@ class FakeTakeover:
     def hand_back(self, sender: str) -> None:
         self._do("hand_back", sender)
 
-    def messages(self, sender: str) -> list[dict]:
+    def messages(self, sender: str, *, shared: bool = False) -> list[dict]:
         return [{"author": "user", "text": "jeg vil snakke med noen", "ts": 1.0},
                 *({"author": "counsellor", "text": t, "ts": 2.0} for a, s, t in FakeTakeover.calls if a == "say")]
 
@@ -152,3 +152,32 @@ def test_a_rasa_failure_is_shown_kindly_and_nothing_is_audited_as_done(client, s
 
     assert "Fikk ikke kontakt med Veivalg-serveren" in page
     assert "counsellor_message" not in [a for a, _ in audited(settings)]
+
+
+def test_an_entry_someone_else_holds_is_not_taken_by_a_plain_take(client, settings):
+    handoff = queued(settings)
+    with session_factory(settings.database_url).begin() as db:
+        handover.take(handoff, "ada", session=db)
+    logged_in_as(client, "vera")
+    token = csrf_of(client, "/review/ko")
+
+    assert client.post(f"/review/ko/{handoff}/ta", data={"csrf_token": token}).status_code == 404
+    assert "Overta saken" in client.get("/review/ko").text
+    response = client.post(f"/review/ko/{handoff}/overta", data={"csrf_token": token}, follow_redirects=False)
+
+    assert response.status_code == 303
+    with session_factory(settings.database_url).begin() as db:
+        assert handover.queue(session=db)[0].taken_by == "vera"
+    assert ("handoff_take_over_from", "w-live") in audited(settings)
+
+
+def test_only_the_holder_closes_an_entry(client, settings):
+    handoff = queued(settings)
+    with session_factory(settings.database_url).begin() as db:
+        handover.take(handoff, "ada", session=db)
+    logged_in_as(client, "vera")
+    token = csrf_of(client, "/review/ko")
+
+    assert client.post(f"/review/ko/{handoff}/ferdig", data={"csrf_token": token}).status_code == 404
+    with session_factory(settings.database_url).begin() as db:
+        assert [e.id for e in handover.queue(session=db)] == [handoff]
