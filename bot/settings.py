@@ -188,10 +188,12 @@ def _development_secret(var_dir: Path) -> str:
     path = var_dir / "secret_key"
     if path.is_file():
         return path.read_text(encoding="utf-8").strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.write_text(key, encoding="utf-8")
-    path.chmod(0o600)
+    # Private from the first byte: created 0600, never readable by others even for a moment.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(key)
     return key
 
 

@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Sequence
 
 from bot.ops.cli import conversations, nlu, safety, serve, setup, users
+from bot.ops.private_files import make_private
 from bot.ops.runtime_env import QUIET_ENVIRONMENT
 from bot.settings import SettingsError, get_settings
 
@@ -37,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[veivalg] Feil i innstillingene: {exc}", file=sys.stderr)
         return 2
     os.chdir(settings.home)
+    make_private(settings.var_dir)
     return int(args.func(args, settings))
 
 

@@ -1,0 +1,24 @@
+"""Veivalg's own files readable by its own user only: the databases, logs, secrets and pid files in var/."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+PRIVATE_UMASK = 0o077
+
+
+def make_private(var_dir: Path) -> None:
+    """New files 0600 and folders 0700 from now on (inherited by the servers), and var/ made private now."""
+    os.umask(PRIVATE_UMASK)
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for path in [var_dir, *var_dir.rglob("*")]:
+        try:
+            mode = path.lstat().st_mode
+            if stat.S_ISDIR(mode):
+                path.chmod(0o700)
+            elif stat.S_ISREG(mode):
+                path.chmod(0o600)
+        except OSError:
+            continue  # a file that went away, or one that is not ours: leave it
