@@ -20,7 +20,7 @@ import yaml
 from bot.ops.runtime_env import child_environment
 from bot.ops.training import model_path
 from bot.paths import PROJECT_ROOT
-from bot.rasa_adapter.commands import action_server_command, server_command
+from bot.rasa_adapter.commands import ACTION_SECRET_HEADER, action_server_command, server_command
 from bot.settings import Settings
 
 # Lines from the children worth showing on the console; everything goes to the log files.
@@ -114,12 +114,13 @@ class Service:
 
 
 def endpoints_file(settings: Settings) -> Path:
-    """endpoints.yml with the configured action-server address, written to var/run/ for `rasa run`."""
+    """endpoints.yml with the action server's address and secret, written to var/run/ (0600) for `rasa run`."""
     source = settings.home / "endpoints.yml"
     if not source.is_file():
         source = PROJECT_ROOT / "endpoints.yml"
     endpoints = yaml.safe_load(source.read_text(encoding="utf-8"))
     endpoints["action_endpoint"]["url"] = settings.action_endpoint_url
+    endpoints["action_endpoint"]["headers"] = {ACTION_SECRET_HEADER: settings.action_server_secret}
     target = settings.var_dir / "run" / "endpoints.yml"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
@@ -138,8 +139,7 @@ def build_services(settings: Settings) -> list[Service]:
     rasa = Service(
         name="rasa",
         command=server_command(
-            model_path(settings), str(endpoints_file(settings)), settings.rasa_host, settings.rasa_port,
-            settings.rasa_api_token,
+            model_path(settings), str(endpoints_file(settings)), settings.rasa_host, settings.rasa_port
         ),
         health_url=f"{settings.rasa_url}/",
         log_path=settings.log_dir / "rasa.log",

@@ -1,10 +1,15 @@
-"""The action server: rasa_sdk's own, with the code it loaded kept out of the garbage collector's way."""
+"""The action server: rasa_sdk's own, behind a shared secret, with its loaded code kept out of the GC's way."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from rasa_sdk.endpoint import create_app as rasa_sdk_create_app
+
+from bot.rasa_adapter.commands import ACTION_SECRET_HEADER as SECRET_HEADER
+
+OPEN_PATHS = ("/health",)
 
 
 async def _code_loaded(app: Any, loop: Any) -> None:
@@ -14,8 +19,23 @@ async def _code_loaded(app: Any, loop: Any) -> None:
 
 
 def create_app(*args: Any, **kwargs: Any) -> Any:
-    """rasa_sdk's app, which freezes what it loaded once it has started."""
+    """rasa_sdk's app: only Rasa, with the shared secret, may run actions; it freezes what it loaded at start."""
+    from sanic.response import json as json_response
+
+    from bot.settings import get_settings
+
+    secret = get_settings().action_server_secret
     app = rasa_sdk_create_app(*args, **kwargs)
+
+    async def require_secret(request: Any) -> Any:
+        if request.path in OPEN_PATHS:
+            return None
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return json_response({"error": "Ingen tilgang."}, status=401)
+        return None
+
+    app.register_middleware(require_secret, "request")
     app.register_listener(_code_loaded, "after_server_start")
     return app
 

@@ -12,6 +12,8 @@ def engine_version() -> str:
     return version("rasa")
 
 
+# The header Rasa's action endpoint sends with the shared secret (bot/rasa_adapter/action_server.py).
+ACTION_SECRET_HEADER = "X-Veivalg-Action-Secret"
 # Rasa's training data; the rest of data/ (catalogue, safety, languages, drafts) is Veivalg's own.
 TRAINING_DATA = ("data/nlu", "data/stories", "data/rules")
 
@@ -25,12 +27,12 @@ def train_command(out: Path, model_name: str) -> list[str]:
     ]
 
 
-def server_command(model: Path, endpoints: str, host: str, port: int, api_token: str) -> list[str]:
-    """`rasa run` with Veivalg's channel and the HTTP API behind a token."""
+def server_command(model: Path, endpoints: str, host: str, port: int) -> list[str]:
+    """`rasa run` with Veivalg's channel and the HTTP API behind a token that never shows on the command line."""
     return [
-        sys.executable, "-m", "rasa", "run",
+        sys.executable, "-m", "bot.rasa_adapter.server", "run",
         "--model", str(model), "--endpoints", endpoints, "--credentials", "credentials.yml",
-        "--interface", host, "--port", str(port), "--enable-api", "--auth-token", api_token,
+        "--interface", host, "--port", str(port), "--enable-api",
     ]
 
 

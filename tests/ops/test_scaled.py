@@ -83,7 +83,16 @@ def test_both_databases_and_the_rasa_port_point_at_the_scaled_services(tmp_path:
     assert effective.log_dir == p.folder / "log"
 
 
-def test_an_external_postgresql_is_used_as_it_is_and_not_started(tmp_path: Path):
+@pytest.fixture
+def programs(monkeypatch):
+    """Building the services needs only where the programs are, not the programs (tested in CI without them)."""
+    from bot.ops.scaled import services
+
+    monkeypatch.setattr(services, "find_program", lambda name, extra=None: Path("/usr/sbin") / name)
+    monkeypatch.setattr(services, "postgres_bin_dir", lambda: Path("/usr/lib/postgresql/15/bin"))
+
+
+def test_an_external_postgresql_is_used_as_it_is_and_not_started(tmp_path: Path, programs):
     external = "postgresql://veivalg:secret@db.internal:5432/veivalg"
     p = profile(tmp_path, VEIVALG_TRACKER_STORE_URL=external, VEIVALG_REDIS_HOST="redis.internal")
 
@@ -94,7 +103,7 @@ def test_an_external_postgresql_is_used_as_it_is_and_not_started(tmp_path: Path)
     assert "postgresql" not in names and "redis" not in names
 
 
-def test_services_start_in_order_and_each_rasa_server_has_its_own_action_server(tmp_path: Path):
+def test_services_start_in_order_and_each_rasa_server_has_its_own_action_server(tmp_path: Path, programs):
     p = profile(tmp_path)
     services = scaled.build_services(p)
     names = [s.name for s in services]
@@ -109,6 +118,8 @@ def test_services_start_in_order_and_each_rasa_server_has_its_own_action_server(
         assert service.env["VEIVALG_ACTION_ENDPOINT_URL"] == f"http://127.0.0.1:{actions_port}/webhook"
         assert service.env["VEIVALG_TRACKER_STORE_URL"] == p.postgres_url()
         assert service.env["VEIVALG_REDIS_PORT"] == "6380"
+        assert service.env["VEIVALG_ACTION_SECRET"] == p.base.action_server_secret
+        assert "--auth-token" not in command
     postgres = services[0]
     assert postgres.command[postgres.command.index("-h") + 1] == "127.0.0.1"
     assert postgres.stop_signal == signal.SIGINT
@@ -171,6 +182,7 @@ def test_the_scaled_endpoints_use_a_redis_lock_store_and_the_embedded_ones_do_no
     monkeypatch.setenv("VEIVALG_REDIS_PORT", "6390")
     monkeypatch.setenv("VEIVALG_ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
     monkeypatch.setenv("VEIVALG_TRACKER_STORE_URL", "sqlite://")
+    monkeypatch.setenv("VEIVALG_ACTION_SECRET", "s" * 64)
 
     lock_store = LockStore.create(read_endpoint_config(str(PROJECT_ROOT / "endpoints.scaled.yml"), "lock_store"))
 
@@ -181,6 +193,8 @@ def test_the_scaled_endpoints_use_a_redis_lock_store_and_the_embedded_ones_do_no
     scaled_endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.scaled.yml").read_text(encoding="utf-8"))
     assert "lock_store" not in embedded
     assert scaled_endpoints["tracker_store"]["type"] == embedded["tracker_store"]["type"]
+    action = read_endpoint_config(str(PROJECT_ROOT / "endpoints.scaled.yml"), "action_endpoint")
+    assert action.headers == {"X-Veivalg-Action-Secret": "s" * 64}
 
 
 def test_a_busy_port_stops_the_start_with_its_number(tmp_path: Path):

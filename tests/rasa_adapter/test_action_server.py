@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 from bot.paths import PROJECT_ROOT
+from bot.rasa_adapter.commands import ACTION_SECRET_HEADER
+from bot.settings import load_settings
 
 
 def free_port() -> int:
@@ -17,7 +19,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_the_action_server_answers_and_freezes_what_it_loaded(tmp_path):
+def test_the_action_server_answers_only_with_the_secret_and_freezes_what_it_loaded(tmp_path):
     import os
     import time
 
@@ -45,6 +47,15 @@ def test_the_action_server_answers_and_freezes_what_it_loaded(tmp_path):
         while "left out of garbage collection" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert "left out of garbage collection" in log.read_text()
+
+        webhook = f"http://127.0.0.1:{port}/webhook"
+        call = {"next_action": "no_such_action", "tracker": {"sender_id": "x", "events": []}, "domain": {}}
+        assert httpx.post(webhook, json=call, timeout=10).status_code == 401, "no secret: refused"
+        wrong = httpx.post(webhook, json=call, headers={ACTION_SECRET_HEADER: "guess"}, timeout=10)
+        assert wrong.status_code == 401
+        secret = load_settings(env).action_server_secret
+        right = httpx.post(webhook, json=call, headers={ACTION_SECRET_HEADER: secret}, timeout=10)
+        assert right.status_code == 404, right.text  # let in: the action does not exist
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -112,12 +112,13 @@ def build_services(scaled: ScaledSettings) -> list[Service]:
         services.append(
             Service(
                 name=f"rasa-{number}",
-                command=server_command(
-                    model_path(settings), ENDPOINTS, settings.rasa_host, port, settings.rasa_api_token
-                ),
+                command=server_command(model_path(settings), ENDPOINTS, settings.rasa_host, port),
                 health_url=f"http://{settings.rasa_host}:{port}/",
                 log_path=log / f"rasa-{number}.log",
-                env=shared_env | {"VEIVALG_ACTION_ENDPOINT_URL": f"http://{settings.actions_host}:{actions_port}/webhook"},
+                env=shared_env | {
+                    "VEIVALG_ACTION_ENDPOINT_URL": f"http://{settings.actions_host}:{actions_port}/webhook",
+                    "VEIVALG_ACTION_SECRET": settings.action_server_secret,
+                },
             )
         )
     services.append(
