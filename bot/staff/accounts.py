@@ -91,10 +91,14 @@ def list_users(*, session: Session) -> list[User]:
 
 
 def set_active(user_id: int, active: bool, *, session: Session) -> User | None:
-    """Turn a user's access on or off; a disabled user is logged out on their next request."""
+    """Turn a user's access on or off; turning it off ends every session of theirs at once."""
+    from bot.staff.sessions import close_all_for
+
     user = get_user(user_id, session=session)
     if user is not None:
         user.active = active
+        if not active:
+            close_all_for(user_id, session=session)
     return user
 
 

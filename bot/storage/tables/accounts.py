@@ -1,4 +1,4 @@
-"""Review-app users and their failed logins."""
+"""Review-app users, their failed logins and their sessions."""
 
 from __future__ import annotations
 
@@ -29,3 +29,15 @@ class LoginThrottle(Base):
     username = Column(String(64), primary_key=True)
     failures = Column(Integer, nullable=False, default=0)
     locked_until = Column(DateTime(timezone=True))
+
+
+class ReviewSession(Base):
+    """A login to the review app, kept on the server so that logging out ends it everywhere at once."""
+
+    __tablename__ = "review_sessions"
+
+    id = Column(String(64), primary_key=True)  # SHA-256 of the token in the signed cookie, never the token
+    user_id = Column(Integer, nullable=False, index=True)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    last_seen_at = Column(DateTime(timezone=True), nullable=False)
+    ended_at = Column(DateTime(timezone=True))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from bot.staff import accounts, audit
+from bot.staff import accounts, audit, sessions
 from bot.web.review import security
 from bot.web.review.dependencies import database, valid_form
 from bot.web.review.rendering import redirect, render, root
@@ -54,7 +54,8 @@ def login(
         return render(request, "login.html", context, status=429 if result.locked else 401)
     user = result.user
     audit.record("login", session=db, username=user.username, role=user.role)
-    security.start_session(request, int(user.id), str(user.username), str(user.role))
+    token = sessions.open_session(int(user.id), session=db)
+    security.start_session(request, int(user.id), str(user.username), str(user.role), token)
     target = security.safe_next(neste, root(request))
     if target and user.role == "leader" and not target.startswith(root(request) + "/kvalitet"):
         target = None
@@ -66,6 +67,7 @@ def logout(request: Request, db: Session = Depends(database)) -> Response:
     who = security.identity(request)
     if who is not None:
         audit.record("logout", session=db, username=who.username, role=who.role)
+        sessions.close_session(who.session_token, session=db)
     security.end_session(request)
     security.flash(request, "Du er logget ut.")
     return redirect(request, "/login")

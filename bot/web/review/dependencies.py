@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.privacy import transcripts
 from bot.settings import Settings
-from bot.staff import accounts, audit
+from bot.staff import accounts, audit, sessions
 from bot.storage.tables.accounts import User
 from bot.web.review import security
 
@@ -65,7 +65,8 @@ def user_with_role(*roles: str, api: bool = False) -> Callable[..., User]:
     def current_user(request: Request, db: Session = Depends(database)) -> User:
         who = security.identity(request)
         user = accounts.get_user(who.user_id, session=db) if who else None
-        if who is None or user is None or not user.active or user.role != who.role:
+        ended = who is None or not sessions.still_open(who.session_token, who.user_id, session=db)
+        if who is None or ended or user is None or not user.active or user.role != who.role:
             security.end_session(request)
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise LoginRequired(target, api=api)

@@ -21,6 +21,7 @@ class Identity:
     user_id: int
     username: str
     role: str
+    session_token: str | None = None  # the server-side session (bot/staff/sessions.py)
 
 
 def csrf_token(request: Request) -> str:
@@ -40,10 +41,12 @@ def csrf_valid(request: Request, submitted: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), submitted.encode())
 
 
-def start_session(request: Request, user_id: int, username: str, role: str) -> None:
-    """A fresh session after login: nothing kept from before, a new CSRF token."""
+def start_session(request: Request, user_id: int, username: str, role: str, token: str) -> None:
+    """A fresh session after login: nothing kept from before, a new session id and CSRF token."""
     request.session.clear()
-    request.session.update({"uid": user_id, "user": username, "role": role, "login_at": int(time.time())})
+    request.session.update(
+        {"uid": user_id, "user": username, "role": role, "login_at": int(time.time()), "sid": token}
+    )
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
@@ -60,7 +63,8 @@ def identity(request: Request, now: float | None = None) -> Identity | None:
         return None
     if not isinstance(login_at, int) or (now or time.time()) - login_at > MAX_AGE_SECONDS:
         return None
-    return Identity(user_id=uid, username=user, role=role)
+    token = session.get("sid")
+    return Identity(user_id=uid, username=user, role=role, session_token=token if isinstance(token, str) else None)
 
 
 def flash(request: Request, message: str) -> None:

@@ -20,7 +20,7 @@ from bot.settings import load_settings
 from bot.staff import accounts
 from bot.storage.engine import session_factory
 from bot.storage.rasa_events import events
-from bot.storage.tables.accounts import LoginThrottle
+from bot.storage.tables.accounts import LoginThrottle, ReviewSession
 from bot.storage.tables.audit import AuditEntry
 from bot.storage.tables.notes import Note
 from bot.web.review import conversations as routes
@@ -163,25 +163,52 @@ def _session_cookie(secret: str, data: dict) -> str:
     return TimestampSigner(secret).sign(b64encode(json.dumps(data).encode())).decode()
 
 
-def test_a_login_older_than_eight_hours_has_ended(client, settings):
+def test_a_signed_cookie_without_a_session_on_the_server_is_not_a_login(client, settings):
     with session_factory(settings.database_url).begin() as db:
         uid = _user_id(db, "vera")
-    fresh = {"uid": uid, "user": "vera", "role": "counsellor", "login_at": int(time.time())}
+    fresh = {"uid": uid, "user": "vera", "role": "counsellor", "login_at": int(time.time()), "sid": "x" * 43}
     client.cookies.set(SESSION_COOKIE, _session_cookie(settings.secret_key, fresh), path="/review")
+    assert client.get("/review/samtaler", follow_redirects=False).status_code == 303
+
+
+def _age_sessions(settings, **ago: timedelta) -> None:
+    with session_factory(settings.database_url).begin() as db:
+        values = {column: utcnow() - delta for column, delta in ago.items()}
+        db.execute(update(ReviewSession).values(**values))
+
+
+@pytest.mark.parametrize("ago", [{"last_seen_at": timedelta(minutes=31)},
+                                 {"created_at": timedelta(hours=8, minutes=1)}], ids=["idle", "eight hours"])
+def test_a_session_idle_for_half_an_hour_or_eight_hours_old_has_ended(client, settings, ago):
+    logged_in_as(client, "vera")
     assert client.get("/review/samtaler", follow_redirects=False).status_code == 200
-    old = {**fresh, "login_at": int(time.time()) - 8 * 3600 - 5}
-    client.cookies.clear()
-    client.cookies.set(SESSION_COOKIE, _session_cookie(settings.secret_key, old), path="/review")
+
+    _age_sessions(settings, **ago)
+
     assert client.get("/review/samtaler", follow_redirects=False).status_code == 303
 
 
 def test_logout_ends_the_session(client, settings):
     logged_in_as(client, "vera")
+    copied = client.cookies.get(SESSION_COOKIE)
     response = _post(client, "/review/logout", {})
     assert response.status_code == 303 and response.headers["location"] == "/review/login"
     assert "Du er logget ut." in client.get("/review/login").text
     assert client.get("/review/samtaler", follow_redirects=False).status_code == 303
     assert ("vera", "logout", None) in _audit(settings)
+
+    thief = TestClient(client.app)
+    thief.cookies.set(SESSION_COOKIE, copied, path="/review")
+    assert thief.get("/review/samtaler", follow_redirects=False).status_code == 303, "a copied cookie opens nothing"
+
+
+def test_each_login_gets_a_new_session_id(client):
+    logged_in_as(client, "vera")
+    first = client.cookies.get(SESSION_COOKIE)
+    logged_in_as(TestClient(client.app), "vera")
+    client.cookies.clear()
+    logged_in_as(client, "vera")
+    assert client.cookies.get(SESSION_COOKIE) != first
 
 
 def test_after_login_only_a_path_inside_the_app_is_followed(client):

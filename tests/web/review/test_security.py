@@ -22,10 +22,10 @@ def test_csrf_token_is_made_once_and_checked_in_constant_time():
 
 def test_a_new_session_after_login_forgets_what_was_there():
     request = _request({"csrf": "x" * 40, "flash": ["gammel"], "other": 1})
-    security.start_session(request, 7, "vera", "counsellor")
-    assert set(request.session) == {"uid", "user", "role", "login_at", "csrf"}
+    security.start_session(request, 7, "vera", "counsellor", "t" * 43)
+    assert set(request.session) == {"uid", "user", "role", "login_at", "csrf", "sid"}
     assert request.session["csrf"] != "x" * 40
-    assert security.identity(request) == security.Identity(7, "vera", "counsellor")
+    assert security.identity(request) == security.Identity(7, "vera", "counsellor", "t" * 43)
     assert security.identity(request, now=time.time() + security.MAX_AGE_SECONDS + 1) is None
     security.end_session(request)
     assert security.identity(request) is None

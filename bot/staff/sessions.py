@@ -1,0 +1,57 @@
+"""Review-app sessions on the server: ended by logout or a disabled account, after 30 idle minutes or 8 hours."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from bot.clock import aware, utcnow
+from bot.storage.tables.accounts import ReviewSession
+
+IDLE = timedelta(minutes=30)
+ABSOLUTE = timedelta(hours=8)
+
+
+def _key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(user_id: int, *, session: Session) -> str:
+    """A new session for a login; the token goes in the signed cookie, only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(ReviewSession(id=_key(token), user_id=user_id, created_at=now, last_seen_at=now))
+    return token
+
+
+def still_open(token: str | None, user_id: int, *, session: Session, now: datetime | None = None) -> bool:
+    """True while the session is neither ended, idle for 30 minutes nor 8 hours old; then it counts as seen."""
+    if not token:
+        return False
+    row = session.get(ReviewSession, _key(token))
+    if row is None or row.user_id != user_id or row.ended_at is not None:
+        return False
+    now = now or utcnow()
+    created, seen = aware(row.created_at), aware(row.last_seen_at)
+    if created is None or seen is None or now - created > ABSOLUTE or now - seen > IDLE:
+        row.ended_at = now
+        return False
+    row.last_seen_at = now
+    return True
+
+
+def close_session(token: str | None, *, session: Session) -> None:
+    """Logout: the session ends on the server, so a copied cookie opens nothing."""
+    if token:
+        session.execute(update(ReviewSession).where(ReviewSession.id == _key(token), ReviewSession.ended_at.is_(None))
+                        .values(ended_at=utcnow()))
+
+
+def close_all_for(user_id: int, *, session: Session) -> None:
+    """Every open session of a user, for example when the account is disabled."""
+    session.execute(update(ReviewSession).where(ReviewSession.user_id == user_id, ReviewSession.ended_at.is_(None))
+                    .values(ended_at=utcnow()))
