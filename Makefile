@@ -64,7 +64,7 @@ validate: $(STAMP)
 	@echo "[veivalg] rasa data validate"
 	@PYTHONWARNINGS=ignore $(BIN)/rasa data validate --data data/nlu data/stories data/rules --fail-on-warnings --quiet
 
-pytest: setup
+pytest: system-deps setup
 	@echo "[veivalg] pytest"
 	@$(BIN)/pytest -q
 
@@ -73,7 +73,7 @@ story-test: setup
 	@PYTHONWARNINGS=ignore $(BIN)/rasa test core --model models/veivalg.tar.gz \
 	  --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories --quiet
 
-test: setup lint typecheck validate pytest story-test nlu-gate
+test: system-deps setup lint typecheck validate pytest story-test nlu-gate
 	@echo "[veivalg] alle sjekker bestått"
 
 # Debian packages for the browser tests (chromium), read-aloud (espeak-ng) and the scaled profile.
