@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.clock import aware, utcnow
@@ -102,42 +105,82 @@ def set_active(user_id: int, active: bool, *, session: Session) -> User | None:
     return user
 
 
-def _throttle(name: str, session: Session) -> LoginThrottle:
-    row: LoginThrottle | None = session.get(LoginThrottle, name)
-    if row is None:
-        row = LoginThrottle(username=name, failures=0, locked_until=None)
-        session.add(row)
-    return row
+# Failed logins from one client address (across usernames) before it is locked out too.
+MAX_ADDRESS_FAILURES = 20
+# Password checks running at once in this process; each argon2 check holds about 64 MiB.
+HASH_SLOTS = threading.BoundedSemaphore(2)
+HASH_WAIT_SECONDS = 10.0
 
 
-def authenticate(username: str, password: str, *, session: Session, now: datetime | None = None) -> LoginResult:
+def _count_attempt(key: str, limit: int, now: datetime, session: Session) -> tuple[bool, bool]:
+    """Count one attempt for `key` before the password is checked: (locked now, this attempt reaches the limit).
+
+    One UPDATE adds the attempt, so parallel requests cannot all read the same count and outrun the lock:
+    the database holds the row (or the file, in SQLite) until the request's transaction ends.
+    """
+    insert = sqlite_insert if session.get_bind(LoginThrottle).dialect.name == "sqlite" else postgresql_insert
+    session.execute(insert(LoginThrottle).values(username=key, failures=0).on_conflict_do_nothing())
+    session.execute(update(LoginThrottle).where(LoginThrottle.username == key,
+                                                LoginThrottle.locked_until <= now)
+                    .values(failures=0, locked_until=None))
+    session.execute(update(LoginThrottle).where(LoginThrottle.username == key)
+                    .values(failures=LoginThrottle.failures + 1))
+    row = session.execute(select(LoginThrottle.failures, LoginThrottle.locked_until)
+                          .where(LoginThrottle.username == key)).one()
+    locked_until = aware(row.locked_until)
+    if locked_until is not None and locked_until > now:
+        return True, False
+    if row.failures > limit:
+        _lock(key, now, session)
+        return True, False
+    return False, row.failures >= limit
+
+
+def _lock(key: str, now: datetime, session: Session) -> None:
+    session.execute(update(LoginThrottle).where(LoginThrottle.username == key)
+                    .values(failures=0, locked_until=now + timedelta(minutes=LOCK_MINUTES)))
+
+
+def _verify(user: User | None, password: str) -> bool:
+    """The argon2 check (against a dummy hash for unknown users), at most HASH_SLOTS at once."""
+    if not HASH_SLOTS.acquire(timeout=HASH_WAIT_SECONDS):
+        return False
+    try:
+        hasher().verify(user.password_hash if user is not None else _dummy_hash(), password)
+        return user is not None and bool(user.active)
+    except (VerificationError, InvalidHashError):
+        return False
+    finally:
+        HASH_SLOTS.release()
+
+
+def authenticate(
+    username: str, password: str, *, session: Session, now: datetime | None = None, client: str | None = None
+) -> LoginResult:
     """Check a login. Unknown users, wrong passwords and disabled users look the same to the caller.
 
-    Five failures in a row for a username lock it for 15 minutes, whether the user exists or not.
+    Five failures in a row for a username lock it for 15 minutes, whether the user exists or not; twenty
+    from one client address lock the address. Attempts are counted before the password is checked.
     """
     now = now or utcnow()
     name = normalize_username(username)
-    throttle = _throttle(name, session)
-    locked_until = aware(throttle.locked_until)
-    if locked_until is not None and locked_until > now:
+    locked, last_try = _count_attempt(name, MAX_FAILURES, now, session)
+    address_locked, address_last = (False, False)
+    if client and not locked:
+        address_locked, address_last = _count_attempt(f"@{client}", MAX_ADDRESS_FAILURES, now, session)
+    if locked or address_locked:
         return LoginResult(user=None, locked=True)
-    if locked_until is not None:
-        throttle.locked_until = None
-        throttle.failures = 0
     user = find_user(name, session=session)
-    try:
-        hasher().verify(user.password_hash if user is not None else _dummy_hash(), password)
-        verified = user is not None and bool(user.active)
-    except (VerificationError, InvalidHashError):
-        verified = False
-    if not verified or user is None:
-        throttle.failures = int(throttle.failures or 0) + 1
-        if throttle.failures >= MAX_FAILURES:
-            throttle.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            throttle.failures = 0
-            return LoginResult(user=None, locked=True)
-        return LoginResult(user=None)
-    throttle.failures = 0
+    if not _verify(user, password) or user is None:
+        if last_try:
+            _lock(name, now, session)
+        if address_last:
+            _lock(f"@{client}", now, session)
+        return LoginResult(user=None, locked=last_try or address_last)
+    session.execute(update(LoginThrottle).where(LoginThrottle.username == name).values(failures=0))
+    if client:
+        session.execute(update(LoginThrottle).where(LoginThrottle.username == f"@{client}")
+                        .values(failures=LoginThrottle.failures - 1))
     if hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hasher().hash(password)
     user.last_login_at = now

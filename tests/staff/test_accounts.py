@@ -98,3 +98,35 @@ def test_users_are_listed_and_found(maker):
         assert [u.username for u in accounts.list_users(session=db)] == ["ada", "ola"]
         assert accounts.find_user(" OLA ", session=db).role == "leader"  # type: ignore[union-attr]
         assert accounts.set_active(999, False, session=db) is None
+
+
+def test_thirty_parallel_wrong_passwords_cannot_outrun_the_lock(maker, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with maker.begin() as db:
+        create_user("kari", PASSWORD, "counsellor", session=db)
+    checks: list[int] = []
+    real_verify = accounts._verify
+    monkeypatch.setattr(accounts, "_verify", lambda user, password: checks.append(1) or real_verify(user, password))
+
+    def attempt(n: int) -> accounts.LoginResult:
+        with maker.begin() as db:
+            return authenticate("kari", f"feil-{n}-passord-xyz", session=db)
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        results = list(pool.map(attempt, range(30)))
+
+    assert len(checks) <= accounts.MAX_FAILURES, "every password check past the fifth was refused before hashing"
+    assert sum(r.locked for r in results) >= 30 - accounts.MAX_FAILURES + 1
+    with maker.begin() as db:
+        assert authenticate("kari", PASSWORD, session=db).locked
+
+
+def test_one_address_trying_many_usernames_is_locked_too(maker):
+    for n in range(accounts.MAX_ADDRESS_FAILURES - 1):
+        with maker.begin() as db:
+            assert not authenticate(f"bruker{n}", "feil-passord-xyz", session=db, client="10.0.0.9").locked
+    with maker.begin() as db:
+        assert authenticate("enda-en", "feil-passord-xyz", session=db, client="10.0.0.9").locked
+    with maker.begin() as db:
+        assert not authenticate("enda-en", "feil-passord-xyz", session=db, client="10.0.0.10").locked

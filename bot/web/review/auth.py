@@ -42,7 +42,8 @@ def login(
     db: Session = Depends(database),
 ) -> Response:
     name = accounts.normalize_username(username)
-    result = accounts.authenticate(username, password, session=db)
+    client = request.client.host if request.client else None
+    result = accounts.authenticate(username, password, session=db, client=client)
     if result.user is None:
         audit.record("login_locked" if result.locked else "login_failed", session=db, username=name or "(tomt)")
         error = (
