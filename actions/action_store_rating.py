@@ -35,7 +35,7 @@ class ActionStoreRating(Action):
                 with session_factory().begin() as session:
                     record_rating(
                         rating, None if comment == NO_COMMENT else comment,
-                        tracker.get_slot(CONSENT_SLOT) is True, covered, session=session,
+                        tracker.get_slot(CONSENT_SLOT) is True, covered, session=session, sender_id=tracker.sender_id,
                     )
             except SQLAlchemyError:
                 logger.exception("Could not store a rating")

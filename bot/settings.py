@@ -135,6 +135,14 @@ class Settings:
         return hmac.new(self.secret_key.encode(), b"veivalg-rasa-api", hashlib.sha256).hexdigest()
 
     @property
+    def action_server_secret(self) -> str:
+        """Shared secret Rasa sends to the action server in a header; the action server refuses without it."""
+        import hashlib
+        import hmac
+
+        return hmac.new(self.secret_key.encode(), b"veivalg-action-server", hashlib.sha256).hexdigest()
+
+    @property
     def web_url(self) -> str:
         """Base URL of the web process: review app, chat widget and its demo page."""
         return f"http://{self.web_host}:{self.web_port}"

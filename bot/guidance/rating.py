@@ -24,12 +24,18 @@ def parse_rating(text: str | None) -> int | None:
 
 
 def record_rating(
-    rating: int, comment: str | None, consented: bool, knapper: list[str], *, session: Session
+    rating: int, comment: str | None, consented: bool, knapper: list[str], *, session: Session,
+    sender_id: str | None = None,
 ) -> Rating:
-    """Store a rating; the comment only when the user agreed to storing their words."""
+    """Store a rating; the comment only when the user agreed to storing their words, redacted, with its conversation."""
+    kept = None
+    if consented and comment:
+        from bot.privacy.redaction import redact_text
+
+        kept = redact_text(comment)
     row = Rating(
-        created_at=datetime.now(timezone.utc), rating=rating,
-        comment=(comment or None) if consented else None, knapper=",".join(sorted(knapper)),
+        created_at=datetime.now(timezone.utc), rating=rating, comment=kept, knapper=",".join(sorted(knapper)),
+        sender_id=sender_id if kept else None,
     )
     session.add(row)
     return row

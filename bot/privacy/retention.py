@@ -6,19 +6,22 @@ import logging
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Table, delete, func, inspect, select
+from sqlalchemy import Table, delete, func, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.expression import Update
 
 from bot.settings import Settings
 from bot.storage.engine import engine_for
 from bot.storage.rasa_events import events as EVENTS
 from bot.storage.schema import metadata
+from bot.storage.tables.ratings import Rating
 
 logger = logging.getLogger(__name__)
 
 # Tables of Veivalg's own database that record who did what (the audit log) are kept on deletion:
 # they hold the conversation's id, never its text. A table opts out with info={"keep_on_delete": True}.
 KEEP_ON_DELETE = "keep_on_delete"
+RATINGS = Rating.__table__
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,15 @@ def _delete_own_rows(connection: Connection, sender_ids: list[str]) -> int:
         for start in range(0, len(sender_ids), 500):
             chunk = sender_ids[start : start + 500]
             rows += connection.execute(delete(table).where(table.c.sender_id.in_(chunk))).rowcount or 0
+    for start in range(0, len(sender_ids), 500):
+        chunk = sender_ids[start : start + 500]
+        rows += connection.execute(_forget_comments().where(RATINGS.c.sender_id.in_(chunk))).rowcount or 0
     return rows
+
+
+def _forget_comments() -> Update:
+    """A rating keeps its number as a quality figure; its comment and its conversation go."""
+    return update(RATINGS).values(comment=None, sender_id=None)
 
 
 def _delete_events(connection: Connection, sender_ids: list[str]) -> int:
@@ -109,4 +120,6 @@ def _delete_expired_own_rows(connection: Connection, cutoff: float) -> int:
     for table in _conversation_tables():
         if "created_at" in table.c:
             rows += connection.execute(delete(table).where(table.c.created_at < limit)).rowcount or 0
+    expired = _forget_comments().where(RATINGS.c.created_at < limit, RATINGS.c.comment.is_not(None))
+    rows += connection.execute(expired).rowcount or 0
     return rows

@@ -124,3 +124,28 @@ def test_the_purge_and_delete_commands(settings, monkeypatch, capsys):
     assert "Fant ingen lagret samtale" in capsys.readouterr().err
     assert senders(settings) == []
     assert cli.main(["transcripts", "purge", "--days", "0"]) == 2
+
+
+def test_a_rating_comment_goes_with_its_conversation_and_with_time_the_number_stays(settings):
+    from datetime import datetime, timedelta, timezone
+
+    from bot.guidance.rating import record_rating
+    from bot.storage.engine import session_factory
+    from bot.storage.tables.ratings import Rating
+
+    create_tables(settings.database_url)
+    with session_factory(settings.database_url).begin() as session:
+        record_rating(4, "fint, ring meg på 912 34 567", True, [], session=session, sender_id="t-slett")
+        old = record_rating(5, "gammel kommentar", True, [], session=session, sender_id="t-gammel")
+        old.created_at = datetime.now(timezone.utc) - timedelta(days=settings.retention_days + 1)
+    with session_factory(settings.database_url).begin() as session:
+        stored = {r.sender_id: r.comment for r in session.execute(select(Rating)).scalars()}
+    assert stored["t-slett"] == "fint, ring meg på [telefon]", "redacted before it is stored"
+
+    delete_conversation("t-slett", settings=settings)
+    purge(settings=settings)
+
+    with session_factory(settings.database_url).begin() as session:
+        found = session.execute(select(Rating).order_by(Rating.id)).scalars()
+        rows = [(r.rating, r.comment, r.sender_id) for r in found]
+    assert rows == [(4, None, None), (5, None, None)]

@@ -107,7 +107,12 @@ def test_thirty_parallel_wrong_passwords_cannot_outrun_the_lock(maker, monkeypat
         create_user("kari", PASSWORD, "counsellor", session=db)
     checks: list[int] = []
     real_verify = accounts._verify
-    monkeypatch.setattr(accounts, "_verify", lambda user, password: checks.append(1) or real_verify(user, password))
+
+    def counted(user, password):
+        checks.append(1)
+        return real_verify(user, password)
+
+    monkeypatch.setattr(accounts, "_verify", counted)
 
     def attempt(n: int) -> accounts.LoginResult:
         with maker.begin() as db:
