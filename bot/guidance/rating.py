@@ -27,12 +27,8 @@ def record_rating(
     rating: int, comment: str | None, consented: bool, knapper: list[str], *, session: Session,
     sender_id: str | None = None,
 ) -> Rating:
-    """Store a rating; the comment only when the user agreed to storing their words, redacted, with its conversation."""
-    kept = None
-    if consented and comment:
-        from bot.privacy.redaction import redact_text
-
-        kept = redact_text(comment)
+    """Store a rating; the comment (redacted by the caller) only with consent to storing, and its conversation."""
+    kept = (comment or None) if consented else None
     row = Rating(
         created_at=datetime.now(timezone.utc), rating=rating, comment=kept, knapper=",".join(sorted(knapper)),
         sender_id=sender_id if kept else None,

@@ -22,13 +22,15 @@ class AnnotationError(ValueError):
 
 
 def add_note(sender_id: str, author: str, text: str, *, session: Session) -> Note:
-    """Save a note; empty or very long notes are refused."""
+    """Save a note, redacted like everything else that is stored; empty or very long notes are refused."""
     cleaned = text.strip()
     if not cleaned:
         raise AnnotationError("Notatet er tomt. Skriv noe før du lagrer.")
     if len(cleaned) > MAX_NOTE:
         raise AnnotationError(f"Notatet er for langt. Det kan ha høyst {MAX_NOTE} tegn.")
-    note = Note(sender_id=sender_id, author=author, text=cleaned, created_at=utcnow())
+    from bot.privacy.redaction import redact_text
+
+    note = Note(sender_id=sender_id, author=author, text=redact_text(cleaned), created_at=utcnow())
     session.add(note)
     return note
 
@@ -43,6 +45,10 @@ def normalize_tag(tag: str) -> str:
     cleaned = " ".join(tag.strip().lower().split())
     if not _TAG.match(cleaned):
         raise AnnotationError("Et merke kan ha 1–40 tegn: bokstaver, tall, mellomrom og bindestrek.")
+    from bot.privacy.redaction import redact_text
+
+    if redact_text(cleaned) != cleaned:
+        raise AnnotationError("Et merke kan ikke ha navn, telefonnummer eller andre personopplysninger.")
     return cleaned
 
 

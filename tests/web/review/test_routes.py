@@ -551,3 +551,12 @@ def test_the_web_process_serves_the_review_app(settings):
     assert client.get("/review/login").status_code == 200
     assert client.get("/review/samtaler", follow_redirects=False).status_code == 303
     assert client.get("/review/static/review.css").headers["content-type"].startswith("text/css")
+
+
+def test_a_search_for_a_name_or_number_is_audited_without_it(client, settings):
+    logged_in_as(client, "vera")
+    assert client.get("/review/samtaler", params={"sok": "Ola Nordmann 912 34 567"}).status_code == 200
+
+    with session_factory(settings.database_url).begin() as db:
+        details = [d for (d,) in db.execute(select(AuditEntry.detail).where(AuditEntry.action == "list"))]
+    assert details and not any("Nordmann" in (d or "") or "912" in (d or "") for d in details), details
