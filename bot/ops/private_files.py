@@ -10,9 +10,13 @@ PRIVATE_UMASK = 0o077
 
 
 def make_private(var_dir: Path) -> None:
-    """New files 0600 and folders 0700 from now on (inherited by the servers), and var/ made private now."""
+    """New files 0600 and folders 0700 from now on (inherited by the servers), and var/ made private now.
+
+    Creates nothing: a client that writes no files (the kiosk terminal) stays that way.
+    """
     os.umask(PRIVATE_UMASK)
-    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not var_dir.is_dir():
+        return
     for path in [var_dir, *var_dir.rglob("*")]:
         try:
             mode = path.lstat().st_mode

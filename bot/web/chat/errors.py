@@ -14,6 +14,8 @@ TEXTS = {
     "too_long": "Meldingen din er for lang. Kan du skrive det kortere? Del det gjerne opp i flere meldinger.",
     "speech_too_long": "Teksten er for lang til å leses opp.",
     "speech_missing": "Opplesing virker ikke på denne maskinen akkurat nå. Si gjerne fra til en ansatt.",
+    "too_many": "Det kom veldig mange meldinger på kort tid. Vent litt, og prøv igjen.",
+    "full": "Veivalg har mange samtaler akkurat nå. Prøv igjen om litt.",
 }
 
 

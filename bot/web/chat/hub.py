@@ -8,6 +8,7 @@ counsellor's request in a worker thread), while `wait` runs on an asyncio event 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -16,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 AUTHOR_LABELS = {"user": "Du", "bot": "Veivalg", "counsellor": "Karriereveileder"}
+logger = logging.getLogger(__name__)
 MAX_MESSAGES = 1000
 MAX_CONVERSATIONS = 5000
 SWEEP_EVERY_SECONDS = 5.0
@@ -59,6 +61,10 @@ def clean_buttons(buttons: Sequence[Mapping[str, Any]] | None) -> list[dict[str,
     return cleaned
 
 
+class HubFull(RuntimeError):
+    """Every open conversation is live with a counsellor or flagged urgent: no room for a new one."""
+
+
 class Hub:
     """Per-conversation ordered message lists with sequence numbers, and waiting listeners."""
 
@@ -68,8 +74,10 @@ class Hub:
         clock: Callable[[], float] = time.monotonic,
         max_messages: int = MAX_MESSAGES,
         max_conversations: int = MAX_CONVERSATIONS,
+        protected: Callable[[str], bool] = lambda conversation_id: False,
     ) -> None:
         self.idle_seconds = idle_seconds
+        self._protected = protected
         self._clock = clock
         self._max_messages = max_messages
         self._max_conversations = max_conversations
@@ -228,8 +236,13 @@ class Hub:
             _notify(self._conversations.pop(conversation_id).waiters)
 
     def _drop_least_active(self) -> None:
-        oldest = min(self._conversations, key=lambda c: self._conversations[c].last_active)
-        _notify(self._conversations.pop(oldest).waiters)
+        """Make room: the least active conversation goes, never one a counsellor has or one flagged urgent."""
+        by_age = sorted(self._conversations, key=lambda c: self._conversations[c].last_active)
+        for conversation_id in by_age:
+            if not self._protected(conversation_id):
+                _notify(self._conversations.pop(conversation_id).waiters)
+                return
+        raise HubFull(len(self._conversations))
 
 
 _hub: Hub | None = None
@@ -243,8 +256,22 @@ def get_hub() -> Hub:
         if _hub is None:
             from bot.settings import get_settings
 
-            _hub = Hub(idle_seconds=get_settings().idle_seconds)
+            _hub = Hub(idle_seconds=get_settings().idle_seconds, protected=needs_a_person)
         return _hub
+
+
+def needs_a_person(conversation_id: str) -> bool:
+    """A counsellor has the conversation live, or it is flagged urgent: the hub must never drop it."""
+    from bot.handover.queue import open_handoff_for
+    from bot.storage.engine import session_factory
+
+    try:
+        with session_factory().begin() as session:
+            entry = open_handoff_for(conversation_id, session=session)
+            return entry is not None and bool(entry.urgent or entry.status == "taken")
+    except Exception:
+        logger.exception("Could not check the queue before dropping a conversation")
+        return True  # when in doubt, keep it
 
 
 def reset_hub() -> None:

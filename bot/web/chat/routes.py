@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.settings import Settings
 from bot.text.cleaning import clean_text
+from bot.web.chat import limits
 from bot.web.chat.errors import WidgetApiError, error_response
 from bot.web.chat.gateway import RasaGateway
 from bot.web.chat.guard import PREFIX, ChatGuard
-from bot.web.chat.hub import Hub, get_hub
+from bot.web.chat.hub import Hub, HubFull, get_hub
 from bot.web.chat.service import SMALL_BODY_BYTES, ChatService
 from bot.web.chat.speech import Speaker, SpeechUnavailable
 from bot.web.chat.tokens import CLIENT_PREFIXES, InvalidToken, new_conversation_id
@@ -117,8 +119,12 @@ async def start_session(request: Request, service: ChatService = Depends(chat)) 
     client = body.get("client", "widget")
     if not isinstance(client, str) or client not in CLIENT_PREFIXES:
         raise WidgetApiError(400, "bad_client")
+    service.within(f"session:{request.client.host if request.client else '-'}", limits.SESSIONS_PER_ADDRESS)
     conversation_id = new_conversation_id(str(client))
-    service.hub.open(conversation_id)
+    try:
+        service.hub.open(conversation_id)
+    except HubFull as exc:
+        raise WidgetApiError(503, "full") from exc
     return service.json({
         "token": service.signer.sign(conversation_id),
         "idle_seconds": service.settings.idle_seconds,
@@ -138,6 +144,7 @@ async def message(request: Request, service: ChatService = Depends(chat)) -> JSO
         raise WidgetApiError(422, "empty")
     if len(text) > service.settings.max_message_chars:
         raise WidgetApiError(422, "too_long")
+    service.within(f"message:{conversation_id}", limits.MESSAGES_PER_CONVERSATION)
     async with service.locks.hold(conversation_id):
         return service.json(await service.forward(conversation_id, text, _text(body.get("label"))))
 
@@ -148,8 +155,18 @@ async def events(
 ) -> StreamingResponse:
     conversation_id = service.conversation(token)
     start = _whole_number(request.headers.get("last-event-id"), _whole_number(after, 0))
+    if not service.limits.open_stream(conversation_id):
+        raise WidgetApiError(429, "too_many")
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            async for chunk in service.event_stream(conversation_id, start):
+                yield chunk
+        finally:
+            service.limits.close_stream(conversation_id)
+
     return StreamingResponse(
-        service.event_stream(conversation_id, start),
+        stream(),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -180,7 +197,8 @@ async def end(request: Request, service: ChatService = Depends(chat)) -> JSONRes
     {"token": {"type": "string"}, "text": {"type": "string"}}, ["token", "text"]))
 async def speak(request: Request, service: ChatService = Depends(chat)) -> Response:
     body = await read_json(request, service.speaker.max_chars * 6 + SMALL_BODY_BYTES)
-    service.conversation(body.get("token"))
+    conversation_id = service.conversation(body.get("token"))
+    service.within(f"speech:{conversation_id}", limits.SPEECH_PER_CONVERSATION)
     text = _text(body.get("text"))
     if text is None:
         raise WidgetApiError(400, "bad_request")

@@ -14,6 +14,7 @@ from bot.text.buttons import select_button
 from bot.web.chat.errors import WidgetApiError
 from bot.web.chat.gateway import TECHNICAL_PROBLEM, BotMessage, RasaGateway, RasaUnavailable
 from bot.web.chat.hub import ConversationGone, Hub
+from bot.web.chat.limits import Rate, RateLimiter
 from bot.web.chat.locks import ConversationLocks
 from bot.web.chat.speech import Speaker
 from bot.web.chat.tokens import InvalidToken, TokenSigner, client_of
@@ -35,6 +36,7 @@ class ChatService:
         self.speaker = speaker
         self.signer = TokenSigner(settings.secret_key)
         self.locks = ConversationLocks()
+        self.limits = RateLimiter()
         self.message_body_limit = settings.max_message_chars * 6 + SMALL_BODY_BYTES
 
     def conversation(self, token: object) -> str:
@@ -46,6 +48,11 @@ class ChatService:
         if not self.hub.exists(conversation_id):
             raise WidgetApiError(403, "invalid_token")
         return conversation_id
+
+    def within(self, key: str, rate: Rate) -> None:
+        """429 with a kind message when `key` has used its rate."""
+        if not self.limits.allow(key, rate):
+            raise WidgetApiError(429, "too_many")
 
     def shown_text(self, conversation_id: str, text: str, label: str | None) -> str:
         """What the log shows for the user's message: a button's title when one was chosen."""

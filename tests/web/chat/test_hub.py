@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from bot.web.chat.hub import ConversationGone, Hub, get_hub, reset_hub
+from bot.web.chat.hub import ConversationGone, Hub, HubFull, get_hub, reset_hub
 
 
 class Clock:
@@ -236,3 +236,21 @@ def test_get_hub_is_one_hub_per_process_with_the_idle_time_from_the_settings(mon
         assert get_hub().idle_seconds == 123
     finally:
         reset_hub()
+
+
+def test_a_conversation_with_a_counsellor_or_flagged_urgent_is_never_dropped():
+    clock = Clock()
+    hub = Hub(idle_seconds=600, clock=clock, max_conversations=2, protected=lambda c: c in {"w-live", "w-urgent"})
+    hub.open("w-live")
+    clock.now += 1
+    hub.open("w-1")
+    clock.now += 1
+
+    hub.open("w-2")  # w-live is the least active, but a person has it
+    assert hub.exists("w-live") and hub.exists("w-2") and not hub.exists("w-1")
+
+    full = Hub(idle_seconds=600, clock=clock, max_conversations=1, protected=lambda c: True)
+    full.open("w-urgent")
+    with pytest.raises(HubFull):
+        full.open("w-new")
+    assert full.exists("w-urgent")

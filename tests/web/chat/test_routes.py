@@ -461,3 +461,20 @@ def test_events_start_after_the_after_parameter_without_last_event_id(tmp_path: 
             events = read_events(response.iter_lines(), 2)
 
     assert [json.loads(data)["text"] for _, _, data in events] == ["to", "tre"]
+
+
+def test_a_flood_of_new_sessions_from_one_address_is_slowed_kindly(gateway: Gateway):
+    answers = [gateway.client.post("/chat/api/session", json={}).status_code for _ in range(40)]
+
+    assert answers[:20] == [200] * 20 and 429 in answers
+    refused = gateway.client.post("/chat/api/session", json={})
+    assert refused.json()["message"] == "Det kom veldig mange meldinger på kort tid. Vent litt, og prøv igjen."
+
+
+def test_a_flood_of_messages_in_one_conversation_is_slowed_and_others_go_on(gateway: Gateway):
+    token, other = gateway.token(), gateway.token()
+
+    answers = [gateway.say(token, f"melding {n}").status_code for n in range(25)]
+
+    assert answers[:15] == [200] * 15 and answers[-1] == 429
+    assert gateway.say(other, "hei").status_code == 200
