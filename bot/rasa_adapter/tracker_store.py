@@ -31,6 +31,8 @@ SQLITE_BUSY_SECONDS = 1.0
 UNREADABLE: set[str] = set()
 
 MEMORY_SECONDS = 3 * 60 * 60
+# Conversations without consent kept in memory at most; past this the least recently used one goes.
+MAX_UNSAVED = 5000
 KEPT_STORED_SECONDS = 60 * 60  # a stored conversation kept in memory is forgotten after an hour without use
 DELETE_ACTION = "action_delete_conversation"
 # Slots that survive «slett samtalen min»: the answer about storage and the retention period.
@@ -146,6 +148,9 @@ class ConsentTrackerStore(SQLTrackerStore):
             sessions = get_trackers_for_conversation_sessions(full)
             latest = full if len(sessions) <= 1 else sessions[-1]
         self.unsaved[sender] = Kept(latest, full=full, seen=time.monotonic())
+        if len(self.unsaved) > MAX_UNSAVED:
+            oldest = min(self.unsaved, key=lambda s: self.unsaved[s].seen)
+            del self.unsaved[oldest]  # bounded memory: the longest idle conversation is forgotten
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         kept = self.unsaved.get(sender_id)

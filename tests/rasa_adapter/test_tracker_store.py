@@ -94,6 +94,14 @@ async def test_memory_copies_are_dropped_after_hours_without_a_message(store, mo
     assert "e" not in store.unsaved
 
 
+async def test_memory_for_conversations_without_consent_is_bounded(store, monkeypatch):
+    monkeypatch.setattr(tracker_store, "MAX_UNSAVED", 3)
+    for sender in ("u1", "u2", "u3", "u4"):
+        await store.save(conversation(sender, None))
+
+    assert set(store.unsaved) == {"u2", "u3", "u4"}, "the longest idle one is forgotten"
+
+
 async def test_after_a_confirmed_deletion_nothing_before_it_is_stored_or_remembered(store):
     from rasa.shared.core.events import ActionExecuted, BotUttered
 
