@@ -301,8 +301,8 @@ class WidgetUser:
         return [m for m in messages if m["author"] != "user"]
 
     def receive(self) -> list[dict[str, Any]]:
-        body = requests.get(f"{self.web}/chat/api/poll",
-                            params={"token": self.token, "after": self.seen, "wait": 5}, timeout=30).json()
+        body = requests.get(f"{self.web}/chat/api/poll", params={"after": self.seen, "wait": 5},
+                            headers={"X-Veivalg-Token": self.token}, timeout=30).json()
         self.seen = max([self.seen, *(m["seq"] for m in body["messages"])])
         return list(body["messages"])
 

@@ -64,7 +64,8 @@ class GatewayClient:
         """Messages after `after`, waiting up to `wait` seconds for new ones."""
         try:
             response = self._poll_http.get(
-                self.server + "/chat/api/poll", params={"token": token, "after": after, "wait": wait}
+                self.server + "/chat/api/poll", params={"after": after, "wait": wait},
+                headers={"X-Veivalg-Token": token},
             )
         except httpx.HTTPError as exc:
             raise GatewayUnavailable(str(exc)) from exc

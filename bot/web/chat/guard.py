@@ -53,7 +53,7 @@ class ChatGuard:
             preflight = Response(status_code=204, headers=cors)
             if origin is not None and headers.get("access-control-request-method"):
                 preflight.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-                preflight.headers["Access-Control-Allow-Headers"] = "Content-Type, Last-Event-ID"
+                preflight.headers["Access-Control-Allow-Headers"] = "Content-Type, Last-Event-ID, X-Veivalg-Token"
                 preflight.headers["Access-Control-Max-Age"] = "600"
             await preflight(scope, receive, send)
             return

@@ -89,6 +89,10 @@ def _text(value: object) -> str | None:
     return clean_text(value) if isinstance(value, str) else None
 
 
+# The conversation's token on GET requests travels in this header, never in the URL (proxies log URLs).
+TOKEN_HEADER = "X-Veivalg-Token"
+
+
 @router.get("", include_in_schema=False)
 async def demo_page(idle: str | None = None) -> HTMLResponse:
     idle_seconds = None
@@ -149,11 +153,21 @@ async def message(request: Request, service: ChatService = Depends(chat)) -> JSO
         return service.json(await service.forward(conversation_id, text, _text(body.get("label"))))
 
 
+@router.post("/api/ticket", openapi_extra=_body({"token": {"type": "string"}}, ["token"]))
+async def ticket(request: Request, service: ChatService = Depends(chat)) -> JSONResponse:
+    """A single-use ticket for `/api/events`, valid for half a minute: the token stays out of URLs."""
+    body = await read_json(request, SMALL_BODY_BYTES)
+    conversation_id = service.conversation(body.get("token"))
+    return service.json({"ticket": service.tickets.issue(conversation_id)})
+
+
 @router.get("/api/events")
 async def events(
-    request: Request, token: str = "", after: str | None = None, service: ChatService = Depends(chat)
+    request: Request, ticket: str = "", after: str | None = None, service: ChatService = Depends(chat)
 ) -> StreamingResponse:
-    conversation_id = service.conversation(token)
+    conversation_id = service.tickets.redeem(ticket)
+    if conversation_id is None or not service.hub.exists(conversation_id):
+        raise WidgetApiError(403, "invalid_token")
     start = _whole_number(request.headers.get("last-event-id"), _whole_number(after, 0))
     if not service.limits.open_stream(conversation_id):
         raise WidgetApiError(429, "too_many")
@@ -174,9 +188,9 @@ async def events(
 
 @router.get("/api/poll")
 async def poll(
-    token: str = "", after: str | None = None, wait: str | None = None, service: ChatService = Depends(chat)
+    request: Request, after: str | None = None, wait: str | None = None, service: ChatService = Depends(chat)
 ) -> JSONResponse:
-    conversation_id = service.conversation(token)
+    conversation_id = service.conversation(request.headers.get(TOKEN_HEADER))
     seconds = min(float(_whole_number(wait, 25)), MAX_POLL_WAIT_SECONDS)
     messages = await service.hub.wait(conversation_id, _whole_number(after, 0), seconds)
     return service.json({"messages": messages, "ended": not service.hub.exists(conversation_id)})

@@ -17,6 +17,7 @@ from bot.web.chat.hub import ConversationGone, Hub
 from bot.web.chat.limits import Rate, RateLimiter
 from bot.web.chat.locks import ConversationLocks
 from bot.web.chat.speech import Speaker
+from bot.web.chat.tickets import StreamTickets
 from bot.web.chat.tokens import InvalidToken, TokenSigner, client_of
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ class ChatService:
         self.signer = TokenSigner(settings.secret_key)
         self.locks = ConversationLocks()
         self.limits = RateLimiter()
+        self.tickets = StreamTickets()
         self.message_body_limit = settings.max_message_chars * 6 + SMALL_BODY_BYTES
 
     def conversation(self, token: object) -> str:

@@ -59,7 +59,9 @@ class Gateway:
         return self.client.post("/chat/api/message", json={"token": token, "text": text, **extra})
 
     def log(self, token: str) -> list[dict]:
-        response = self.client.get("/chat/api/poll", params={"token": token, "after": 0, "wait": 0})
+        response = self.client.get(
+            "/chat/api/poll", params={"after": 0, "wait": 0}, headers={"X-Veivalg-Token": token}
+        )
         assert response.status_code == 200
         return list(response.json()["messages"])
 
@@ -150,7 +152,8 @@ def test_rasa_down_gives_a_kind_message_and_keeps_the_users_words(tmp_path: Path
         token = client.post("/chat/api/session", json={}).json()["token"]
 
         response = client.post("/chat/api/message", json={"token": token, "text": "hva gjør en kokk"})
-        log = client.get("/chat/api/poll", params={"token": token, "wait": 0}).json()["messages"]
+        log = client.get("/chat/api/poll", params={"wait": 0}, headers={"X-Veivalg-Token": token}).json()[
+            "messages"]
 
     assert response.status_code == 200
     body = response.json()
@@ -235,8 +238,8 @@ def test_invalid_tokens_get_403_everywhere(gateway: Gateway):
     for name, token in invalid_tokens(gateway).items():
         responses = {
             "message": gateway.say(token, "hei"),
-            "poll": gateway.client.get("/chat/api/poll", params={"token": token, "wait": 0}),
-            "events": gateway.client.get("/chat/api/events", params={"token": token}),
+            "poll": gateway.client.get("/chat/api/poll", params={"wait": 0}, headers={"X-Veivalg-Token": token}),
+            "ticket": gateway.client.post("/chat/api/ticket", json={"token": token}),
             "speak": gateway.client.post("/chat/api/speak", json={"token": token, "text": "hei"}),
             "end": gateway.client.post("/chat/api/end", json={"token": token}),
         }
@@ -260,7 +263,8 @@ def test_ending_forgets_the_conversation(gateway: Gateway):
 
     assert not gateway.hub.exists(conversation_of(token))
     assert gateway.say(token, "hei igjen").status_code == 403
-    assert gateway.client.get("/chat/api/poll", params={"token": token, "wait": 0}).status_code == 403
+    polled = gateway.client.get("/chat/api/poll", params={"wait": 0}, headers={"X-Veivalg-Token": token})
+    assert polled.status_code == 403
     assert gateway.client.post("/chat/api/end", json={"token": token}).status_code == 200
 
 
@@ -363,7 +367,9 @@ def test_a_long_poll_receives_a_counsellors_message(gateway: Gateway):
     timer = threading.Timer(0.2, gateway.hub.publish, args=(conversation_id, "counsellor", "Hei, jeg heter Kari."))
     timer.start()
 
-    response = gateway.client.get("/chat/api/poll", params={"token": token, "after": 3, "wait": 20})
+    response = gateway.client.get(
+        "/chat/api/poll", params={"after": 3, "wait": 20}, headers={"X-Veivalg-Token": token}
+    )
     timer.join()
 
     body = response.json()
@@ -428,7 +434,7 @@ def test_events_replay_exactly_the_missed_messages_then_stream_live(tmp_path: Pa
         seen_before_drop = 2
 
         with httpx.stream(
-            "GET", f"{url}/chat/api/events", params={"token": token},
+            "GET", f"{url}/chat/api/events", params={"ticket": ticket_for(url, token)},
             headers={"Last-Event-ID": str(seen_before_drop)}, timeout=20,
         ) as response:
             assert response.headers["content-type"].startswith("text/event-stream")
@@ -439,8 +445,8 @@ def test_events_replay_exactly_the_missed_messages_then_stream_live(tmp_path: Pa
             hub.end(conversation_id)
             ended = read_events(lines, 1)
 
-        with httpx.stream("GET", f"{url}/chat/api/events", params={"token": token, "after": 0}, timeout=20) as gone:
-            assert gone.status_code == 403
+        ticket = httpx.post(f"{url}/chat/api/ticket", json={"token": token})
+        assert ticket.status_code == 403, "the conversation has ended: no new ticket"
 
     assert [(event_id, json.loads(data)["text"]) for event_id, _, data in replayed] == [
         ("3", "Hva vil du snakke om?"),
@@ -450,6 +456,27 @@ def test_events_replay_exactly_the_missed_messages_then_stream_live(tmp_path: Pa
     assert ended[0][1] == "end"
 
 
+def ticket_for(url: str, token: str) -> str:
+    return str(httpx.post(f"{url}/chat/api/ticket", json={"token": token}).json()["ticket"])
+
+
+def test_a_stream_ticket_works_once_and_the_token_is_never_in_a_url(tmp_path: Path):
+    settings = widget_settings(tmp_path, f"http://127.0.0.1:{free_port()}")
+    hub = Hub(settings.idle_seconds)
+    with serve(widget_app(settings, hub=hub)) as url:
+        token = httpx.post(f"{url}/chat/api/session", json={}).json()["token"]
+        hub.publish(conversation_of(token), "bot", "hei")
+        ticket = ticket_for(url, token)
+        assert token not in ticket
+        assert httpx.get(f"{url}/chat/api/poll", params={"token": token, "wait": 0}).status_code == 403
+
+        with httpx.stream("GET", f"{url}/chat/api/events", params={"ticket": ticket}, timeout=20) as first:
+            assert first.status_code == 200 and read_events(first.iter_lines(), 1)
+        again = httpx.get(f"{url}/chat/api/events", params={"ticket": ticket}, timeout=20)
+
+    assert again.status_code == 403, "a ticket works once"
+
+
 def test_events_start_after_the_after_parameter_without_last_event_id(tmp_path: Path):
     settings = widget_settings(tmp_path, f"http://127.0.0.1:{free_port()}")
     hub = Hub(settings.idle_seconds)
@@ -457,7 +484,8 @@ def test_events_start_after_the_after_parameter_without_last_event_id(tmp_path: 
         token = httpx.post(f"{url}/chat/api/session", json={}).json()["token"]
         for text in ("en", "to", "tre"):
             hub.publish(conversation_of(token), "bot", text)
-        with httpx.stream("GET", f"{url}/chat/api/events", params={"token": token, "after": 1}, timeout=20) as response:
+        stream = {"ticket": ticket_for(url, token), "after": 1}
+        with httpx.stream("GET", f"{url}/chat/api/events", params=stream, timeout=20) as response:
             events = read_events(response.iter_lines(), 2)
 
     assert [json.loads(data)["text"] for _, _, data in events] == ["to", "tre"]

@@ -244,7 +244,20 @@
     function openEvents() {
       closeEvents();
       if (!token || typeof EventSource === "undefined") return;
-      var url = server + "/chat/api/events?token=" + encodeURIComponent(token) + "&after=" + lastSeq;
+      var current = token;
+      // A single-use ticket goes in the stream's URL, never the token (proxies log URLs).
+      request("/chat/api/ticket", { token: current }).then(function (response) {
+        if (!response.ok) throw new Error("ticket " + response.status);
+        return response.json();
+      }).then(function (body) {
+        if (current === token && !events) listen(body.ticket);
+      }).catch(function () {
+        if (current === token) reconnectTimer = setTimeout(checkConversation, 5000);
+      });
+    }
+
+    function listen(ticket) {
+      var url = server + "/chat/api/events?ticket=" + encodeURIComponent(ticket) + "&after=" + lastSeq;
       var source = new EventSource(url);
       events = source;
       source.onmessage = function (event) {
@@ -265,8 +278,8 @@
     function checkConversation() {
       var current = token;
       if (!current) return;
-      fetch(server + "/chat/api/poll?wait=0&after=" + lastSeq + "&token=" + encodeURIComponent(current), {
-        credentials: "omit", cache: "no-store"
+      fetch(server + "/chat/api/poll?wait=0&after=" + lastSeq, {
+        headers: { "X-Veivalg-Token": current }, credentials: "omit", cache: "no-store"
       }).then(function (response) {
         if (current !== token) return;
         if (response.status === 403) { forget(); say(T.gone, "alert"); return; }
