@@ -484,7 +484,7 @@ def test_events_start_after_the_after_parameter_without_last_event_id(tmp_path: 
         token = httpx.post(f"{url}/chat/api/session", json={}).json()["token"]
         for text in ("en", "to", "tre"):
             hub.publish(conversation_of(token), "bot", text)
-        stream = {"ticket": ticket_for(url, token), "after": 1}
+        stream: dict[str, str | int] = {"ticket": ticket_for(url, token), "after": 1}
         with httpx.stream("GET", f"{url}/chat/api/events", params=stream, timeout=20) as response:
             events = read_events(response.iter_lines(), 2)
 
