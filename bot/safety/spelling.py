@@ -42,6 +42,7 @@ WORDS = {
     "orker": ("orka", "orkar", "orke"),
     "klarer": ("klare", "klarar", "klara"),
     "gidder": ("gidd", "gidda", "gide"),
+    "skade": ("skae", "skda", "sakde"),
 }
 TOKEN = re.compile(r"[a-z0-9]+")
 LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e", "ö": "o", "ä": "ae", "ü": "u"})

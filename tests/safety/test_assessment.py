@@ -22,9 +22,9 @@ def test_the_intent_models_crisis_guess_becomes_a_question_never_silence():
 
 
 def test_the_classifier_asks_when_it_is_clearly_above_its_threshold():
-    text = "alt føles så mørkt og tomt, og jeg klarer ikke å se noe lys"
+    text = "alt kjennes tomt og mørkt"
     assert matching_level(text) is None, "no pattern: this is the classifier's own call"
-    assert signal_probability(text) > POSSIBLE_THRESHOLD + 0.1, "the margin this test relies on"
+    assert signal_probability(text) > POSSIBLE_THRESHOLD + 0.05, "the margin this test relies on"
     judged = assess(text)
     assert (judged.level, judged.source) == (POSSIBLE, "classifier")
     plain = "hva tjener en elektriker"
