@@ -154,12 +154,17 @@ def test_a_rasa_failure_is_shown_kindly_and_nothing_is_audited_as_done(client, s
     assert "counsellor_message" not in [a for a, _ in audited(settings)]
 
 
-def test_an_entry_someone_else_holds_is_not_taken_by_a_plain_take(client, settings):
+def held_by_ada_seen_by_vera(client, settings) -> tuple[int, str]:
+    """A queue entry counsellor ada holds, and vera logged in with her CSRF token."""
     handoff = queued(settings)
     with session_factory(settings.database_url).begin() as db:
         handover.take(handoff, "ada", session=db)
     logged_in_as(client, "vera")
-    token = csrf_of(client, "/review/ko")
+    return handoff, csrf_of(client, "/review/ko")
+
+
+def test_an_entry_someone_else_holds_is_not_taken_by_a_plain_take(client, settings):
+    handoff, token = held_by_ada_seen_by_vera(client, settings)
 
     assert client.post(f"/review/ko/{handoff}/ta", data={"csrf_token": token}).status_code == 404
     assert "Overta saken" in client.get("/review/ko").text
@@ -172,11 +177,7 @@ def test_an_entry_someone_else_holds_is_not_taken_by_a_plain_take(client, settin
 
 
 def test_only_the_holder_closes_an_entry(client, settings):
-    handoff = queued(settings)
-    with session_factory(settings.database_url).begin() as db:
-        handover.take(handoff, "ada", session=db)
-    logged_in_as(client, "vera")
-    token = csrf_of(client, "/review/ko")
+    handoff, token = held_by_ada_seen_by_vera(client, settings)
 
     assert client.post(f"/review/ko/{handoff}/ferdig", data={"csrf_token": token}).status_code == 404
     with session_factory(settings.database_url).begin() as db:
