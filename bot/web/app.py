@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
+from starlette.middleware.base import RequestResponseEndpoint
 
 from bot.settings import Settings, get_settings
+
+# Served over HTTPS (secure cookies on): browsers use HTTPS only for a year, never plain HTTP.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -20,6 +24,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:
         return PlainTextResponse("ok")
+
+    if settings.secure_cookies:
+
+        @app.middleware("http")
+        async def strict_transport(request: Request, call_next: RequestResponseEndpoint) -> Response:
+            response = await call_next(request)
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+            return response
 
     mount_review(app, settings)
     mount_widget(app, settings)
