@@ -13,7 +13,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.guidance import knapper
 from bot.guidance.rating import NO_COMMENT, record_rating
 from bot.privacy.consent import CONSENT_SLOT
-from bot.privacy.redaction import redact_text
 from bot.storage.engine import session_factory
 
 logger = logging.getLogger(__name__)
@@ -31,7 +30,12 @@ class ActionStoreRating(Action):
         rating = int(tracker.get_slot("rating") or 0)
         if rating:
             comment = tracker.get_slot("rating_comment")
-            comment = None if comment in (None, NO_COMMENT) else redact_text(str(comment))
+            if comment in (None, NO_COMMENT):
+                comment = None
+            else:
+                from bot.privacy.redaction import redact_text  # Presidio: loaded only when a comment comes
+
+                comment = redact_text(str(comment))
             covered = [k for k, v in (tracker.get_slot("knapp_answers") or {}).items() if k != "earlier" and v]
             try:
                 with session_factory().begin() as session:
