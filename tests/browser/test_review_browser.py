@@ -50,6 +50,8 @@ def _log_in(page: Page, site: str, username: str, start: str) -> None:
     page.get_by_label("Brukernavn").fill(username)
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
+    # An argon2 check takes a while on a busy machine: wait for the login to finish, not a fixed 5 s.
+    page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)
 
 
 def test_a_counsellor_finds_reads_annotates_and_exports_a_conversation(page: Page, site: str, tmp_path: Path):

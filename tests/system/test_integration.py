@@ -342,7 +342,8 @@ def test_a_counsellor_takes_over_live_and_hands_back(veivalg: Running):
 
     queue = staff.get(f"{veivalg.web}/review/ko", timeout=30).text
     assert code in queue
-    handoff = re.search(r"/ko/(\d+)/ta\b", queue).group(1)  # type: ignore[union-attr]
+    # This user's row: urgent entries from other tests (a crisis, a safety question) come first.
+    handoff = re.search(rf"{code}</span>.*?/ko/(\d+)/ta\b", queue, re.S).group(1)  # type: ignore[union-attr]
     staff.post(f"{veivalg.web}/review/ko/{handoff}/ta", data={"csrf_token": csrf}, timeout=30)
     staff.post(f"{veivalg.web}/review/ko/{handoff}/ta-over", data={"csrf_token": csrf}, timeout=30)
     staff.post(f"{veivalg.web}/review/ko/{handoff}/skriv",
