@@ -16,7 +16,7 @@ FRESH = TESTS_DIR / "safety" / "heldout_fresh.yml"
 GOAL_RECALL, GOAL_FALSE_ALARMS = 1.0, 0.05
 # The blind run (2026-12-04, before anyone looked at the set): 306 of 360 signals got an answer (85.0 %),
 # 17 of 311 hard negatives got one (5.5 %), 11 of them the full crisis or threat answer. The patterns were
-# then extended from the kinds it missed, so the set now tunes the net: 356 of 360 (98.9 %), 1 of 311
+# then extended from the kinds it missed, so the set now tunes the net: 355 of 360 (98.6 %), 1 of 311
 # (0.3 %). The levels below keep that with room for one example either way; a blind figure needs a set
 # nobody has looked at (docs/safety.md).
 MIN_RECALL = 0.985
