@@ -135,4 +135,4 @@ def held_out_sets(tests_dir: Path) -> list[tuple[str, Path]]:
     """The held-out files, by the name the report gives them."""
     return [("first held-out set (used for tuning)", tests_dir / "safety" / "heldout.yml"),
             ("second set (blind run 85.0 %, 5.5 %; since used for tuning)", tests_dir / "safety" / "heldout_fresh.yml"),
-            ("third set (never looked at)", tests_dir / "safety" / "heldout_third.yml")]
+            ("third set (blind run, once)", tests_dir / "safety" / "heldout_third.yml")]
