@@ -89,7 +89,7 @@ def respond_to_safety(dispatcher: CollectingDispatcher, tracker: Tracker, level:
         events.append(SlotSet("safety_check", ASKED))
     else:
         events.append(SlotSet("safety_check", None))
-        if response.STOPS_FORM[level] and tracker.active_loop.get("name"):
+        if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
     return events
 

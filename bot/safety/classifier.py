@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,31 +43,31 @@ def load_examples(path: Any = EXAMPLES_FILE) -> list[Example]:
     return [Example(text=str(i["text"]), label=str(i["label"]), kind=str(i.get("kind", i["label"]))) for i in items]
 
 
-def ordinary_messages(folder: Path = NLU_DIR) -> list[Example]:
-    """Every example of an ordinary intent in the NLU training data, as a negative."""
-    found: list[Example] = []
+def nlu_examples(folder: Path) -> Iterator[tuple[str, str]]:
+    """(intent, text) for every example in a folder of Rasa NLU files, entity markup taken out."""
     for path in sorted(folder.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in data.get("nlu") or []:
-            if "intent" not in block or block["intent"] in NOT_ORDINARY:
+            if "intent" not in block:
                 continue
             for line in str(block.get("examples") or "").splitlines():
                 text = ENTITY.sub(lambda m: m.group(1) or m.group(2) or "", line.strip().removeprefix("- ").strip())
-                if text and not text.startswith("/"):
-                    found.append(Example(text=text, label="negative", kind="ordinary"))
-    return found
+                if text:
+                    yield str(block["intent"]), text
+
+
+def ordinary_messages(folder: Path = NLU_DIR) -> list[Example]:
+    """Every example of an ordinary intent in the NLU training data, as a negative."""
+    return [
+        Example(text=text, label="negative", kind="ordinary")
+        for intent, text in nlu_examples(folder)
+        if intent not in NOT_ORDINARY and not text.startswith("/")
+    ]
 
 
 def crisis_intent_messages(folder: Path = NLU_DIR) -> list[str]:
     """Every example of the intent model's crisis intent in a folder of NLU files."""
-    found: list[str] = []
-    for path in sorted(folder.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu") or []:
-            if block.get("intent") == CRISIS_INTENT:
-                lines = str(block.get("examples") or "").splitlines()
-                found += [line.strip().removeprefix("- ").strip() for line in lines]
-    return [text for text in found if text]
+    return [text for intent, text in nlu_examples(folder) if intent == CRISIS_INTENT]
 
 
 def training_examples() -> list[Example]:

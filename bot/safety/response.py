@@ -22,8 +22,7 @@ RESPONSES: dict[tuple[str, str], tuple[str, ...]] = {
     (POSSIBLE, PRISON): ("utter_safety_check",),
     (POSSIBLE, WEB): ("utter_safety_check",),
 }
-# Whether the level stops a form, and whether the queue entry is urgent.
-STOPS_FORM = {CRISIS: True, THREAT: True, POSSIBLE: False}
+# Whether the queue entry is urgent; an urgent level also stops a form in progress.
 URGENT = {CRISIS: True, THREAT: True, POSSIBLE: False}
 
 # Answers to «tenker du på å ta livet ditt eller skade deg selv?». «Kanskje» and «vet ikke» count as yes:
