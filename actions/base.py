@@ -65,7 +65,7 @@ def respond_to_safety(dispatcher: CollectingDispatcher, tracker: Tracker, level:
     """Say what the level needs where the user is, queue the conversation for a counsellor, set the slots."""
     from rasa_sdk.events import ActiveLoop, SlotSet
 
-    from bot.handover.queue import request_handoff
+    from bot.handover.queue import flag_for_safety
     from bot.safety import response
     from bot.safety.turn import ASKED
 
@@ -75,10 +75,7 @@ def respond_to_safety(dispatcher: CollectingDispatcher, tracker: Tracker, level:
         dispatcher.utter_message(response=name)
     try:
         with session_factory().begin() as session:
-            request_handoff(
-                tracker.sender_id, session=session, reason=response.reason_for(level), urgent=response.URGENT[level],
-                channel=tracker.get_latest_input_channel(),
-            )
+            flag_for_safety(tracker.sender_id, level, session=session, channel=tracker.get_latest_input_channel())
     except SQLAlchemyError:
         # The caring answer has already gone out; the slots still mark the transcript.
         logger.exception("Could not queue a conversation with signs of %s", level)

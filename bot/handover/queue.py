@@ -62,6 +62,13 @@ def request_handoff(
     return handoff
 
 
+def flag_for_safety(sender_id: str, level: str, *, session: Session, channel: str | None = None) -> Handoff:
+    """Queue a conversation with signs of crisis, a threat or a possible sign: its reason, urgent or not."""
+    from bot.safety.response import URGENT, reason_for
+
+    return request_handoff(sender_id, session=session, reason=reason_for(level), urgent=URGENT[level], channel=channel)
+
+
 def queue(*, session: Session, statuses: Iterable[str] = (NEW, TAKEN)) -> list[Handoff]:
     """The queue: urgent first, then oldest first."""
     query = (

@@ -163,12 +163,11 @@ async def paused_answer(agent: Any, tracker: Any, sender: str) -> list[dict[str,
 
 def flag_safety(sender: str, level: str, channel: str | None = None) -> None:
     """Queue the conversation for counsellors with the level's reason; urgent for a crisis or a threat."""
-    from bot.handover.queue import request_handoff
-    from bot.safety.response import URGENT, reason_for
+    from bot.handover.queue import flag_for_safety
     from bot.storage.engine import session_factory
 
     try:
         with session_factory().begin() as session:
-            request_handoff(sender, session=session, reason=reason_for(level), urgent=URGENT[level], channel=channel)
+            flag_for_safety(sender, level, session=session, channel=channel)
     except Exception:
         logger.exception("Could not flag signs of %s", level)
