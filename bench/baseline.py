@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.foundation import rss_mib  # noqa: E402
-from bench.load import WEBHOOK, percentile, run_load, summarise  # noqa: E402
+from bench.load import WEBHOOK, channel_headers, percentile, run_load, summarise  # noqa: E402
 from bench.report import stamp, write_section  # noqa: E402
 from bot.ops import launcher  # noqa: E402
 from bot.ops.runtime_env import QUIET_ENVIRONMENT  # noqa: E402
@@ -62,7 +62,7 @@ def timed_turns(url: str, sender: str, texts: list[str], require_answer: bool = 
     is its model, not a fault, so the baseline does not require an answer.
     """
     latencies: list[float] = []
-    with httpx.Client(timeout=120) as client:
+    with httpx.Client(timeout=120, headers=channel_headers()) as client:
         for text in texts:
             began = time.perf_counter()
             response = client.post(url, json={"sender": sender, "message": text}, headers={"X-Veivalg-Sender": sender})

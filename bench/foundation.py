@@ -19,7 +19,7 @@ from bench.report import stamp, write_section  # noqa: E402
 from bot.ops import launcher  # noqa: E402
 from bot.ops.spacy_model import prepare_pipeline  # noqa: E402
 from bot.ops.training import model_path, train  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
+from bot.settings import CHANNEL_SECRET_HEADER, load_settings  # noqa: E402
 
 CONVERSATION = [
     "hei",
@@ -79,14 +79,15 @@ def main() -> int:
     load_seconds = time.monotonic() - started
     try:
         url = f"{settings.rasa_url}/webhooks/rest/webhook"
-        requests.post(url, json={"sender": "warmup", "message": "hei"}, timeout=60)
+        headers = {CHANNEL_SECRET_HEADER: settings.channel_secret}
+        requests.post(url, json={"sender": "warmup", "message": "hei"}, headers=headers, timeout=60)
         memory = {s.name: rss_mib(s.process.pid) for s in services if s.process}
         latencies: list[float] = []
         for _ in range(args.conversations):
             sender = f"bench-{uuid.uuid4().hex[:8]}"
             for text in CONVERSATION:
                 t0 = time.perf_counter()
-                response = requests.post(url, json={"sender": sender, "message": text}, timeout=60)
+                response = requests.post(url, json={"sender": sender, "message": text}, headers=headers, timeout=60)
                 latencies.append((time.perf_counter() - t0) * 1000)
                 response.raise_for_status()
     finally:

@@ -38,6 +38,13 @@ UPSTREAM_HEADER = "X-Veivalg-Upstream"
 WEBHOOK = "/webhooks/rest/webhook"
 
 
+def channel_headers() -> dict[str, str]:
+    """The REST channel answers only with this machine's secret (bot/rasa_adapter/channel.py); bare Rasa ignores it."""
+    from bot.settings import CHANNEL_SECRET_HEADER, get_settings
+
+    return {CHANNEL_SECRET_HEADER: get_settings().channel_secret}
+
+
 @dataclass(frozen=True)
 class Step:
     """One user turn: free text, or the button with this title in the bot's latest message."""
@@ -189,8 +196,11 @@ class LoadRun:
 
 async def run_load(url: str, users: int, duration: float, think: float = 2.0, ramp: float = 10.0,
                    conversations: int = 1, seed: int = 1, prefix: str = "", timeout: float = 90.0,
-                   retries: int = 2) -> LoadRun:
-    """Run `users` concurrent users, each holding `conversations` conversations, for at most `duration` seconds."""
+                   retries: int = 2, headers: dict[str, str] | None = None) -> LoadRun:
+    """Run `users` concurrent users, each holding `conversations` conversations, for at most `duration` seconds.
+
+    `headers` go with every request; by default the REST channel's secret from this machine's settings.
+    """
     prefix = prefix or f"load-{uuid.uuid4().hex[:6]}"
     limits = httpx.Limits(max_connections=users + 10, max_keepalive_connections=users + 10)
     start = time.monotonic()
@@ -205,7 +215,8 @@ async def run_load(url: str, users: int, duration: float, think: float = 2.0, ra
             turns += await run_user(client, url, sender, conversation(rng), start, deadline, think, rng, retries)
         return turns
 
-    async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
+    headers = channel_headers() if headers is None else headers
+    async with httpx.AsyncClient(timeout=timeout, limits=limits, headers=headers) as client:
         results = await asyncio.gather(*(user(n) for n in range(users)))
     return LoadRun(users=users, wall_seconds=time.monotonic() - start, turns=[t for ts in results for t in ts])
 

@@ -14,6 +14,9 @@ from bot.paths import PROJECT_ROOT
 
 T = TypeVar("T")
 
+# The header with which the web process (or a local client that knows the secret) speaks to the REST channel.
+CHANNEL_SECRET_HEADER = "X-Veivalg-Channel-Secret"
+
 _MISSING = object()
 
 
@@ -125,6 +128,11 @@ class Settings:
     secure_cookies: bool = False
     tracker_cache_events: int = 50_000
     action_history_turns: int = 5
+    redis_host: str = "127.0.0.1"
+    redis_port: int = 6380
+    redis_password: str = ""
+    redis_tls: bool = False
+    redis_ca_file: str = ""
 
     @property
     def rasa_api_token(self) -> str:
@@ -141,6 +149,14 @@ class Settings:
         import hmac
 
         return hmac.new(self.secret_key.encode(), b"veivalg-action-server", hashlib.sha256).hexdigest()
+
+    @property
+    def channel_secret(self) -> str:
+        """Shared secret the REST channel requires in CHANNEL_SECRET_HEADER; the web process sends it."""
+        import hashlib
+        import hmac
+
+        return hmac.new(self.secret_key.encode(), b"veivalg-rest-channel", hashlib.sha256).hexdigest()
 
     @property
     def web_url(self) -> str:
@@ -205,6 +221,36 @@ def _development_secret(var_dir: Path) -> str:
     return key
 
 
+def _existing_file(raw: str) -> str:
+    if raw and not Path(raw).is_file():
+        raise ValueError(f"no such file: {raw}")
+    return raw
+
+
+LOCAL_HOSTS = frozenset({"", "127.0.0.1", "localhost", "::1"})
+TLS_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
+
+
+def _check_database_tls(settings: Settings) -> None:
+    """In production a PostgreSQL server on another machine is reached over TLS, with a password."""
+    if settings.environment != "production":
+        return
+    from sqlalchemy.engine import make_url
+
+    for name, raw in (("VEIVALG_TRACKER_STORE_URL", settings.tracker_store_url),
+                      ("VEIVALG_DATABASE_URL", settings.database_url)):
+        url = make_url(raw)
+        if url.get_backend_name() != "postgresql" or (url.host or "") in LOCAL_HOSTS:
+            continue
+        if url.query.get("sslmode") not in TLS_SSLMODES:
+            raise SettingsError(
+                f"Setting {name} names PostgreSQL on {url.host} without TLS. Add ?sslmode=verify-full"
+                "&sslrootcert=/path/to/ca.crt (or sslmode=require) to the URL."
+            )
+        if not url.password:
+            raise SettingsError(f"Setting {name} names PostgreSQL on {url.host} without a password.")
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the settings; raise SettingsError with a clear message when one is wrong."""
     env = os.environ if environ is None else environ
@@ -212,7 +258,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     config = Config(env, home / ".env")
     environment = config.get("VEIVALG_ENV", _environment, default="development")
     var_dir = home / "var"
-    return Settings(
+    settings = Settings(
         home=home,
         environment=environment,
         rasa_host=config.get("VEIVALG_RASA_HOST", str, default="127.0.0.1"),
@@ -235,7 +281,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         secure_cookies=config.get("VEIVALG_SECURE_COOKIES", _boolean, default=environment == "production"),
         tracker_cache_events=config.get("VEIVALG_TRACKER_CACHE_EVENTS", _non_negative_int, default=50_000),
         action_history_turns=config.get("VEIVALG_ACTION_HISTORY_TURNS", _non_negative_int, default=5),
+        redis_host=config.get("VEIVALG_REDIS_HOST", str, default="127.0.0.1"),
+        redis_port=config.get("VEIVALG_REDIS_PORT", _port, default=6380),
+        redis_password=config.get("VEIVALG_REDIS_PASSWORD", str, default=""),
+        redis_tls=config.get("VEIVALG_REDIS_TLS", _boolean, default=False),
+        redis_ca_file=config.get("VEIVALG_REDIS_CA_FILE", _existing_file, default=""),
     )
+    _check_database_tls(settings)
+    return settings
 
 
 @lru_cache(maxsize=1)

@@ -69,3 +69,50 @@ def test_rasa_environment_expands_endpoints(tmp_path: Path):
         "VEIVALG_ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
         "VEIVALG_TRACKER_STORE_URL": "postgresql://v:p@db:5432/veivalg",
     }
+
+
+PRODUCTION = {"VEIVALG_ENV": "production", "VEIVALG_SECRET_KEY": "p" * 40}
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql://veivalg:pw@db.internal:5432/veivalg", "without TLS"),
+        ("postgresql://veivalg:pw@db.internal:5432/veivalg?sslmode=prefer", "without TLS"),
+        ("postgresql://veivalg@db.internal:5432/veivalg?sslmode=verify-full", "without a password"),
+    ],
+)
+def test_production_refuses_a_remote_postgresql_without_tls_or_password(tmp_path: Path, url: str, message: str):
+    with pytest.raises(SettingsError, match=message):
+        load_settings({"VEIVALG_HOME": str(tmp_path), **PRODUCTION, "VEIVALG_DATABASE_URL": url})
+
+
+def test_a_remote_postgresql_gets_its_tls_settings_from_the_url(tmp_path: Path):
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.dialects.postgresql.psycopg2 import PGDialect_psycopg2
+
+    ca = tmp_path / "ca.crt"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    url = f"postgresql://veivalg:pw@db.internal:5432/veivalg?sslmode=verify-full&sslrootcert={ca}"
+
+    settings = load_settings({"VEIVALG_HOME": str(tmp_path), **PRODUCTION, "VEIVALG_TRACKER_STORE_URL": url})
+
+    _, connect = PGDialect_psycopg2().create_connect_args(make_url(settings.tracker_store_url))
+    assert connect["sslmode"] == "verify-full" and connect["sslrootcert"] == str(ca)
+    assert connect["password"] == "pw" and connect["host"] == "db.internal"
+    local = load_settings({"VEIVALG_HOME": str(tmp_path), **PRODUCTION,
+                           "VEIVALG_DATABASE_URL": "postgresql://veivalg:pw@127.0.0.1:5433/veivalg"})
+    assert local.database_url.endswith("127.0.0.1:5433/veivalg")  # a loopback server needs no TLS
+
+
+def test_redis_connection_settings_are_typed(tmp_path: Path):
+    ca = tmp_path / "redis-ca.crt"
+    ca.write_text("x", encoding="utf-8")
+    settings = load_settings({"VEIVALG_HOME": str(tmp_path), "VEIVALG_REDIS_HOST": "redis.internal",
+                              "VEIVALG_REDIS_PASSWORD": "pw", "VEIVALG_REDIS_TLS": "1",
+                              "VEIVALG_REDIS_CA_FILE": str(ca)})
+
+    assert (settings.redis_host, settings.redis_port, settings.redis_password) == ("redis.internal", 6380, "pw")
+    assert settings.redis_tls is True and settings.redis_ca_file == str(ca)
+    with pytest.raises(SettingsError, match="VEIVALG_REDIS_CA_FILE"):
+        load_settings({"VEIVALG_HOME": str(tmp_path), "VEIVALG_REDIS_CA_FILE": str(tmp_path / "missing.crt")})

@@ -17,6 +17,7 @@ from types import FrameType
 
 import yaml
 
+from bot.ops.private_files import write_private
 from bot.ops.runtime_env import child_environment
 from bot.ops.training import model_path
 from bot.paths import PROJECT_ROOT
@@ -127,8 +128,17 @@ def endpoints_file(settings: Settings) -> Path:
     return target
 
 
+def channel_secret_file(settings: Settings) -> Path:
+    """The REST channel's secret in var/run/channel-secret (0600), for local clients such as `curl` and benchmarks."""
+    target = settings.var_dir / "run" / "channel-secret"
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    write_private(target, settings.channel_secret)
+    return target
+
+
 def build_services(settings: Settings) -> list[Service]:
     """The action server and the Rasa server, bound to the configured loopback addresses."""
+    channel_secret_file(settings)
     python = sys.executable
     actions = Service(
         name="handlingsserver",

@@ -26,3 +26,11 @@ def make_private(var_dir: Path) -> None:
                 path.chmod(0o600)
         except OSError:
             continue  # a file that went away, or one that is not ours: leave it
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file that may hold a secret: 0600 from its first byte, also when it existed before."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
@@ -17,7 +18,7 @@ from sanic.response import HTTPResponse
 
 from bot.rasa_adapter.inbound import InboundMessage, InvalidMessage, parse_body
 from bot.rasa_adapter.tracker_store import UNREADABLE
-from bot.settings import get_settings
+from bot.settings import CHANNEL_SECRET_HEADER, get_settings
 from bot.text.buttons import is_number, select_button
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,11 @@ async def last_buttons(agent: Any, sender: str) -> list[dict[str, Any]]:
         if getattr(event, "type_name", None) == "bot":
             return list(event.data.get("buttons") or [])
     return []
+
+
+def has_channel_secret(given: str) -> bool:
+    """True when a request carries the secret the web process sends; nobody else local may speak for a sender."""
+    return hmac.compare_digest(given.encode(), get_settings().channel_secret.encode())
 
 
 class VeivalgRestInput(RestInput):
@@ -76,6 +82,8 @@ class VeivalgRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not has_channel_secret(request.headers.get(CHANNEL_SECRET_HEADER, "")):
+                return response.json({"error": system_texts()["no_access"]}, status=401)
             try:
                 message = parse_body(request.body or b"")
             except InvalidMessage as exc:

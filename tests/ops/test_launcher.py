@@ -21,6 +21,17 @@ def test_services_bind_to_configured_loopback_ports(tmp_path: Path):
     assert web.health_url == "http://127.0.0.1:8100/healthz"
 
 
+def test_the_channel_secret_is_written_for_local_clients_only(tmp_path: Path):
+    settings = load_settings({"VEIVALG_HOME": str(tmp_path), "VEIVALG_SECRET_KEY": "k" * 40})
+
+    build_services(settings)
+
+    written = tmp_path / "var" / "run" / "channel-secret"
+    assert written.read_text(encoding="utf-8") == settings.channel_secret
+    assert written.stat().st_mode & 0o777 == 0o600
+    assert settings.channel_secret not in (settings.action_server_secret, settings.rasa_api_token)
+
+
 def test_a_crashing_service_is_restarted_only_so_often(tmp_path: Path):
     service = Service("x", ["true"], "http://127.0.0.1:1/", tmp_path / "x.log")
 

@@ -9,6 +9,8 @@ import socket
 import stat
 import subprocess
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -94,7 +96,8 @@ def programs(monkeypatch):
 
 def test_an_external_postgresql_is_used_as_it_is_and_not_started(tmp_path: Path, programs):
     external = "postgresql://veivalg:secret@db.internal:5432/veivalg"
-    p = profile(tmp_path, VEIVALG_TRACKER_STORE_URL=external, VEIVALG_REDIS_HOST="redis.internal")
+    p = profile(tmp_path, VEIVALG_TRACKER_STORE_URL=external, VEIVALG_REDIS_HOST="redis.internal",
+                VEIVALG_REDIS_PASSWORD="redis-pw")
 
     assert not p.local_postgres and not p.local_redis
     assert p.effective().tracker_store_url == p.effective().database_url == external
@@ -165,6 +168,27 @@ def test_redis_listens_on_loopback_only_and_keeps_nothing_on_disk(tmp_path: Path
 
     assert "bind 127.0.0.1" in config and "port 6380" in config
     assert 'save ""' in config and "appendonly no" in config
+    password = (p.folder / "redis-password").read_text(encoding="utf-8")
+    assert len(password) >= 24 and f"requirepass {password}" in config
+    assert p.redis_password == password
+    for private in ("redis.conf", "redis-password"):
+        assert (p.folder / private).stat().st_mode & 0o777 == 0o600
+
+
+def test_a_redis_on_another_machine_is_refused_without_a_password(tmp_path: Path):
+    with pytest.raises(SettingsError, match="VEIVALG_REDIS_PASSWORD"):
+        profile(tmp_path, VEIVALG_REDIS_HOST="redis.internal")
+
+    given = profile(tmp_path, VEIVALG_REDIS_HOST="redis.internal", VEIVALG_REDIS_PASSWORD="given")
+    assert given.redis_password == "given" and not (given.folder / "redis-password").exists()
+
+
+def test_the_rasa_servers_get_the_redis_password_and_the_action_servers_do_not(tmp_path: Path, programs):
+    p = profile(tmp_path)
+    services = {s.name: s for s in scaled.build_services(p)}
+
+    assert services["rasa-1"].env["VEIVALG_REDIS_PASSWORD"] == p.redis_password
+    assert "VEIVALG_REDIS_PASSWORD" not in services["handlingsserver-1"].env
 
 
 def test_the_postgresql_settings_keep_every_answered_message_on_disk():
@@ -174,20 +198,32 @@ def test_the_postgresql_settings_keep_every_answered_message_on_disk():
     assert "fsync = on" in config and "synchronous_commit = on" in config
 
 
-def test_the_scaled_endpoints_use_a_redis_lock_store_and_the_embedded_ones_do_not(monkeypatch: pytest.MonkeyPatch):
+@pytest.fixture
+def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    from bot.settings import get_settings
+
+    get_settings.cache_clear()
+    yield monkeypatch
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_the_scaled_endpoints_use_a_redis_lock_store_and_the_embedded_ones_do_not(fresh_settings: pytest.MonkeyPatch):
     from rasa.core.lock_store import LockStore, RedisLockStore
     from rasa.utils.endpoints import read_endpoint_config
 
-    monkeypatch.setenv("VEIVALG_REDIS_HOST", "127.0.0.1")
-    monkeypatch.setenv("VEIVALG_REDIS_PORT", "6390")
-    monkeypatch.setenv("VEIVALG_ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
-    monkeypatch.setenv("VEIVALG_TRACKER_STORE_URL", "sqlite://")
-    monkeypatch.setenv("VEIVALG_ACTION_SECRET", "s" * 64)
+    fresh_settings.setenv("VEIVALG_REDIS_HOST", "127.0.0.1")
+    fresh_settings.setenv("VEIVALG_REDIS_PORT", "6390")
+    fresh_settings.setenv("VEIVALG_REDIS_PASSWORD", "lock-pw")
+    fresh_settings.setenv("VEIVALG_ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
+    fresh_settings.setenv("VEIVALG_TRACKER_STORE_URL", "sqlite://")
+    fresh_settings.setenv("VEIVALG_ACTION_SECRET", "s" * 64)
 
     lock_store = LockStore.create(read_endpoint_config(str(PROJECT_ROOT / "endpoints.scaled.yml"), "lock_store"))
 
     assert isinstance(lock_store, RedisLockStore)
     assert lock_store.red.connection_pool.connection_kwargs["port"] == 6390
+    assert lock_store.red.connection_pool.connection_kwargs["password"] == "lock-pw"
     assert lock_store.key_prefix.startswith("veivalg")
     embedded = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     scaled_endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.scaled.yml").read_text(encoding="utf-8"))
@@ -195,6 +231,60 @@ def test_the_scaled_endpoints_use_a_redis_lock_store_and_the_embedded_ones_do_no
     assert scaled_endpoints["tracker_store"]["type"] == embedded["tracker_store"]["type"]
     action = read_endpoint_config(str(PROJECT_ROOT / "endpoints.scaled.yml"), "action_endpoint")
     assert action.headers == {"X-Veivalg-Action-Secret": "s" * 64}
+
+
+def test_the_lock_store_speaks_tls_when_the_settings_say_so(fresh_settings: pytest.MonkeyPatch, tmp_path: Path):
+    from redis.connection import SSLConnection
+
+    from bot.rasa_adapter.lock_store import VeivalgRedisLockStore
+
+    ca = tmp_path / "ca.crt"
+    ca.write_text("x", encoding="utf-8")
+    for key, value in {"VEIVALG_REDIS_HOST": "redis.internal", "VEIVALG_REDIS_PASSWORD": "pw",
+                       "VEIVALG_REDIS_TLS": "yes", "VEIVALG_REDIS_CA_FILE": str(ca)}.items():
+        fresh_settings.setenv(key, value)
+
+    pool = VeivalgRedisLockStore().red.connection_pool
+
+    assert pool.connection_class is SSLConnection
+    assert pool.connection_kwargs["ssl_ca_certs"] == str(ca)
+    assert (pool.connection_kwargs["host"], pool.connection_kwargs["password"]) == ("redis.internal", "pw")
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server: make system-deps")
+def test_the_generated_redis_refuses_clients_without_the_password(tmp_path: Path, fresh_settings: pytest.MonkeyPatch):
+    import asyncio
+
+    from bot.rasa_adapter.lock_store import VeivalgRedisLockStore
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    p = profile(tmp_path, VEIVALG_REDIS_PORT=str(port))
+    scaled.write_configuration(p)
+    server = subprocess.Popen([str(scaled.find_program("redis-server")), str(p.folder / "redis.conf")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if scaled.redis_ready("127.0.0.1", port, p.redis_password):
+                break
+            time.sleep(0.1)
+        assert scaled.redis_ready("127.0.0.1", port, p.redis_password)
+        assert not scaled.redis_ready("127.0.0.1", port)  # NOAUTH
+        assert not scaled.redis_ready("127.0.0.1", port, "wrong")
+
+        fresh_settings.setenv("VEIVALG_REDIS_PORT", str(port))
+        fresh_settings.setenv("VEIVALG_REDIS_PASSWORD", p.redis_password)
+        store = VeivalgRedisLockStore()
+
+        async def take_and_release() -> None:
+            async with store.lock("conversation-1"):
+                assert store.get_lock("conversation-1") is not None
+
+        asyncio.run(take_and_release())
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def test_a_busy_port_stops_the_start_with_its_number(tmp_path: Path):

@@ -27,7 +27,7 @@ import pytest
 
 from bench.load import LoadRun, run_load, stored_user_messages, summarise, technical_problem_text, verify
 from bot.paths import PROJECT_ROOT
-from bot.settings import load_settings
+from bot.settings import CHANNEL_SECRET_HEADER, load_settings
 
 STARTUP_SECONDS = 420
 MODEL = PROJECT_ROOT / "models" / "veivalg.tar.gz"
@@ -82,7 +82,12 @@ class Stack:
     postgres: int
     redis: int
     token: str
+    channel_secret: str = ""
     output: list[str] = field(default_factory=list)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {CHANNEL_SECRET_HEADER: self.channel_secret}
 
     @property
     def url(self) -> str:
@@ -111,8 +116,8 @@ class Stack:
 
     def post(self, sender: str, text: str, **extra: str) -> httpx.Response:
         return httpx.post(
-            self.url, json={"sender": sender, "message": text}, headers={"X-Veivalg-Sender": sender, **extra},
-            timeout=90,
+            self.url, json={"sender": sender, "message": text},
+            headers={"X-Veivalg-Sender": sender, **self.headers, **extra}, timeout=90,
         )
 
     def texts(self, sender: str, text: str) -> list[str]:
@@ -152,7 +157,8 @@ def stack() -> Iterator[Stack]:
         [sys.executable, "-m", "bot.ops.cli", "run-scaled"], cwd=PROJECT_ROOT, env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
-    running = Stack(process, folder, gateway, actions, postgres, redis, load_settings(env).rasa_api_token)
+    running = Stack(process, folder, gateway, actions, postgres, redis, load_settings(env).rasa_api_token,
+                    load_settings(env).channel_secret)
 
     def read() -> None:
         assert process.stdout is not None
@@ -184,7 +190,8 @@ def load_in_background(
     result: list[LoadRun] = []
 
     def work() -> None:
-        result.append(asyncio.run(run_load(stack.url, users, duration, think=0.4, ramp=2.0, prefix=prefix)))
+        result.append(asyncio.run(run_load(stack.url, users, duration, think=0.4, ramp=2.0, prefix=prefix,
+                                                headers=stack.headers)))
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
@@ -214,7 +221,8 @@ def test_one_conversation_always_reaches_the_same_rasa_server(stack: Stack):
     assert all(len(upstreams) == 1 for upstreams in seen.values()), seen
     assert set().union(*seen.values()) == set(stack.rasa_upstreams)  # both servers carry conversations
     sender, (upstream,) = next(iter(seen.items()))
-    by_query = httpx.post(f"{stack.url}?sender={sender}", json={"sender": sender, "message": "hei"}, timeout=60)
+    by_query = httpx.post(f"{stack.url}?sender={sender}", json={"sender": sender, "message": "hei"},
+                          headers=stack.headers, timeout=60)
     by_path = httpx.get(
         f"http://127.0.0.1:{stack.gateway}/conversations/{sender}/tracker", params={"token": stack.token}, timeout=60
     )
@@ -223,7 +231,8 @@ def test_one_conversation_always_reaches_the_same_rasa_server(stack: Stack):
 
 
 def test_concurrent_conversations_are_stored_in_postgresql_exactly_once(stack: Stack):
-    run = asyncio.run(run_load(stack.url, users=8, duration=120, think=0.3, ramp=1.0, prefix="steady"))
+    run = asyncio.run(run_load(stack.url, users=8, duration=120, think=0.3, ramp=1.0, prefix="steady",
+                                headers=stack.headers))
     summary = summarise(run)
     verification = verify(run, stored_user_messages(stack.store_url, run.by_sender()))
 

@@ -40,11 +40,24 @@ class Running:
     env: dict[str, str] = field(default_factory=dict)
 
     @property
+    def headers(self) -> dict[str, str]:
+        """What the web process sends: the REST channel answers nobody else."""
+        from bot.settings import CHANNEL_SECRET_HEADER, load_settings
+
+        return {CHANNEL_SECRET_HEADER: load_settings(self.env).channel_secret}
+
+    @property
+    def api_token(self) -> str:
+        from bot.settings import load_settings
+
+        return load_settings(self.env).rasa_api_token
+
+    @property
     def web(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
 
     def post(self, sender: str, message: Any) -> requests.Response:
-        return requests.post(self.url, json={"sender": sender, "message": message}, timeout=60)
+        return requests.post(self.url, json={"sender": sender, "message": message}, headers=self.headers, timeout=60)
 
     def texts(self, sender: str, message: Any) -> list[str]:
         response = self.post(sender, message)
@@ -194,10 +207,26 @@ def test_a_long_but_readable_message_is_understood(veivalg: Running):
     ],
 )
 def test_malformed_requests_get_a_clean_400(veivalg: Running, body: bytes):
-    response = requests.post(veivalg.url, data=body, headers={"Content-Type": "application/json"}, timeout=30)
+    response = requests.post(veivalg.url, data=body, headers={"Content-Type": "application/json", **veivalg.headers},
+                             timeout=30)
 
     assert response.status_code == 400
     assert "error" in response.json()
+
+
+@pytest.mark.parametrize("secret", [None, "", "guess"])
+def test_the_rest_channel_answers_no_one_without_the_web_process_secret(veivalg: Running, secret: str | None):
+    from bot.settings import CHANNEL_SECRET_HEADER
+
+    headers = {} if secret is None else {CHANNEL_SECRET_HEADER: secret}
+    response = requests.post(veivalg.url, json={"sender": "stranger", "message": "hei"}, headers=headers, timeout=30)
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "Ingen tilgang. Bare Veivalgs nettside (eller et program med Veivalgs "
+                                        "nøkkel) kan sende meldinger hit."}
+    tracker = requests.get(f"http://127.0.0.1:{veivalg.rasa_port}/conversations/stranger/tracker",
+                           params={"token": veivalg.api_token}, timeout=30).json()
+    assert tracker["events"] in ([], None) or not any(e["event"] == "user" for e in tracker["events"])
 
 
 def test_the_terminal_client_selects_buttons_by_number_through_the_gateway(veivalg: Running, tmp_path: Path):

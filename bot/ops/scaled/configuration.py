@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.ops.launcher import channel_secret_file
+from bot.ops.private_files import write_private
 from bot.ops.scaled.profile import ScaledSettings
 from bot.ops.scaled.programs import nginx_worker_user
 from bot.paths import DEPLOY_DIR
@@ -21,15 +23,16 @@ def render(template: str, **values: object) -> str:
 
 
 def write_configuration(scaled: ScaledSettings) -> None:
-    """Generate redis.conf and nginx.conf in var/scaled from the templates in deploy/."""
+    """Generate redis.conf (0600: it holds the password) and nginx.conf in var/scaled; write the channel secret."""
     for folder in (scaled.run_dir, scaled.log_dir, scaled.folder / "redis"):
         folder.mkdir(parents=True, exist_ok=True)
-    (scaled.folder / "redis.conf").write_text(
+    channel_secret_file(scaled.base)
+    write_private(
+        scaled.folder / "redis.conf",
         render(
             "redis.conf.j2", host=scaled.redis_host, port=scaled.redis_port, run_dir=scaled.run_dir,
-            data_dir=scaled.folder / "redis",
+            data_dir=scaled.folder / "redis", password=scaled.redis_password,
         ),
-        encoding="utf-8",
     )
     (scaled.folder / "nginx.conf").write_text(
         render(

@@ -6,7 +6,7 @@ import psycopg2  # type: ignore[import-untyped]
 
 from bot.ops.launcher import echo
 from bot.ops.scaled.configuration import render
-from bot.ops.scaled.profile import DATABASE, ROLE, SUPERUSER, ScaledSettings, postgres_password
+from bot.ops.scaled.profile import DATABASE, ROLE, SUPERUSER, ScaledSettings, generated_password
 from bot.ops.scaled.programs import own, postgres_bin_dir, service_user
 from bot.settings import Settings
 
@@ -56,7 +56,7 @@ def postgres_ready(scaled: ScaledSettings) -> bool:
 
 def ensure_role_and_database(scaled: ScaledSettings) -> None:
     """Create the `veivalg` role and database on first use; keep the role's password in step with the file."""
-    password = postgres_password(scaled.password_path)
+    password = generated_password(scaled.password_path)
     connection = psycopg2.connect(
         host=str(scaled.pg_socket_dir), port=scaled.postgres_port, user=SUPERUSER, dbname="postgres"
     )

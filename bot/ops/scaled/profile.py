@@ -40,10 +40,23 @@ class ScaledSettings:
     base: Settings
     folder: Path
     postgres_port: int
-    redis_host: str
-    redis_port: int
     gateway_port: int
     rasa_servers: int
+
+    @property
+    def redis_host(self) -> str:
+        return self.base.redis_host
+
+    @property
+    def redis_port(self) -> int:
+        return self.base.redis_port
+
+    @property
+    def redis_password(self) -> str:
+        """VEIVALG_REDIS_PASSWORD, or for the profile's own Redis one generated into var/scaled (0600)."""
+        if self.base.redis_password or not self.local_redis:
+            return self.base.redis_password
+        return generated_password(self.folder / "redis-password")
 
     @property
     def local_postgres(self) -> bool:
@@ -98,7 +111,7 @@ class ScaledSettings:
         """The SQLAlchemy URL of the conversation store (and Veivalg's own tables)."""
         if not self.local_postgres:
             return self.base.tracker_store_url
-        password = postgres_password(self.password_path)
+        password = generated_password(self.password_path)
         return f"postgresql://{ROLE}:{password}@127.0.0.1:{self.postgres_port}/{DATABASE}"
 
     def effective(self) -> Settings:
@@ -129,21 +142,24 @@ def load_scaled_settings(settings: Settings, environ: dict[str, str] | None = No
         base=settings,
         folder=Path(config.get("VEIVALG_SCALED_DIR", str, default=str(settings.var_dir / "scaled"))).resolve(),
         postgres_port=config.get("VEIVALG_POSTGRES_PORT", _port, default=5433),
-        redis_host=config.get("VEIVALG_REDIS_HOST", str, default="127.0.0.1"),
-        redis_port=config.get("VEIVALG_REDIS_PORT", _port, default=6380),
         gateway_port=config.get("VEIVALG_GATEWAY_PORT", _port, default=settings.rasa_port),
         rasa_servers=config.get("VEIVALG_RASA_SERVERS", _server_count, default=2),
     )
     if max(scaled.rasa_ports) > 65535 or max(scaled.actions_ports) > 65535:
         raise SettingsError("VEIVALG_GATEWAY_PORT/VEIVALG_ACTIONS_PORT leave no room for the Rasa servers")
+    if not scaled.local_redis and not settings.redis_password:
+        raise SettingsError(
+            f"Redis on {scaled.redis_host} needs a password: set VEIVALG_REDIS_PASSWORD (and VEIVALG_REDIS_TLS=1 "
+            "with VEIVALG_REDIS_CA_FILE when the connection leaves this machine)."
+        )
     clash = {p for p in scaled.used_ports() if scaled.used_ports().count(p) > 1}
     if clash:
         raise SettingsError(f"the scaled profile would use port(s) {sorted(clash)} twice; change VEIVALG_*_PORT")
     return scaled
 
 
-def postgres_password(path: Path) -> str:
-    """The password of the `veivalg` role, generated once into a file only the owner can read."""
+def generated_password(path: Path) -> str:
+    """A generated password (the `veivalg` role's, Redis's), made once into a file only the owner can read."""
     if path.is_file():
         return path.read_text(encoding="utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -42,12 +42,22 @@ def snapshot_model(scaled: ScaledSettings) -> Path:
     return copy_model(model_path(scaled.base), model_path(scaled.effective()))
 
 
-def redis_ready(host: str, port: int) -> bool:
-    """True when Redis answers PING."""
+def redis_ready(host: str, port: int, password: str = "") -> bool:
+    """True when Redis answers PING (after AUTH when it has a password)."""
+    command = b"PING\r\n"
+    if password:
+        secret = password.encode()
+        command = b"*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n" % (len(secret), secret) + command
     try:
         with socket.create_connection((host, port), timeout=2) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(64).startswith(b"+PONG")
+            connection.sendall(command)
+            reply = b""
+            while reply.count(b"\r\n") < command.count(b"PING"):
+                chunk = connection.recv(64)
+                if not chunk:
+                    break
+                reply += chunk
+            return reply.endswith(b"+PONG\r\n") and (not password or reply.startswith(b"+OK\r\n"))
     except OSError:
         return False
 
@@ -86,7 +96,7 @@ def build_services(scaled: ScaledSettings) -> list[Service]:
                 command=[str(find_program("redis-server")), str(scaled.folder / "redis.conf")],
                 health_url=f"redis://{scaled.redis_host}:{scaled.redis_port}/",
                 log_path=log / "redis.log",
-                probe=lambda: redis_ready(scaled.redis_host, scaled.redis_port),
+                probe=lambda: redis_ready(scaled.redis_host, scaled.redis_port, scaled.redis_password),
             )
         )
     shared_env = {
@@ -118,6 +128,7 @@ def build_services(scaled: ScaledSettings) -> list[Service]:
                 env=shared_env | {
                     "VEIVALG_ACTION_ENDPOINT_URL": f"http://{settings.actions_host}:{actions_port}/webhook",
                     "VEIVALG_ACTION_SECRET": settings.action_server_secret,
+                    "VEIVALG_REDIS_PASSWORD": scaled.redis_password,
                 },
             )
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from bot.settings import CHANNEL_SECRET_HEADER
 from bot.web.chat.hub import clean_buttons
 
 TECHNICAL_PROBLEM = (
@@ -51,8 +52,10 @@ class RasaGateway:
         rasa_url: str,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         transport: httpx.AsyncBaseTransport | None = None,
+        channel_secret: str = "",
     ) -> None:
         self.webhook_url = rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+        self.channel_secret = channel_secret
         self.timeout = timeout
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -71,8 +74,9 @@ class RasaGateway:
         body = {"sender": conversation_id, "message": text, "metadata": {"channel": channel}}
         try:
             # The header lets a load balancer keep each conversation on one Rasa server (scaled profile).
-            response = await self._http().post(self.webhook_url, json=body,
-                                               headers={"X-Veivalg-Sender": conversation_id})
+            response = await self._http().post(self.webhook_url, json=body, headers={
+                "X-Veivalg-Sender": conversation_id, CHANNEL_SECRET_HEADER: self.channel_secret,
+            })
             response.raise_for_status()
             return parse_answer(response.json())
         except (httpx.HTTPError, ValueError) as exc:

@@ -242,7 +242,7 @@ def mount_widget(
     app.state.chat_widget = ChatService(
         settings,
         hub if hub is not None else get_hub(),
-        gateway if gateway is not None else RasaGateway(settings.rasa_url),
+        gateway if gateway is not None else RasaGateway(settings.rasa_url, channel_secret=settings.channel_secret),
         speaker if speaker is not None else Speaker(),
     )
 

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from bot.settings import CHANNEL_SECRET_HEADER
 from bot.text.buttons import select_button
 from bot.web.chat.gateway import BotMessage, RasaGateway, RasaUnavailable, parse_answer
 
@@ -35,6 +36,7 @@ class FakeRasa:
 
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
         self.last_buttons: dict[str, list[dict[str, str]]] = {}
         self.delay = 0.0
         self.status = 200
@@ -59,6 +61,7 @@ class FakeRasa:
         async def webhook(request: Request) -> JSONResponse:
             body = await request.json()
             self.received.append(body)
+            self.headers.append(dict(request.headers))
             if self.delay:
                 await asyncio.sleep(self.delay)  # a Rasa that is stuck
             if self.status != 200:
@@ -117,6 +120,17 @@ async def test_forwards_the_message_with_the_channel_in_metadata(fake_rasa):
     assert fake.received == [{"sender": "w-abc", "message": "hei", "metadata": {"channel": "widget"}}]
     assert answers[0].text.startswith("Hei! Jeg er Veivalg")
     assert answers[1] == BotMessage("Hva vil du snakke om?", MENU)
+
+
+async def test_sends_the_channel_secret_the_rest_channel_requires(fake_rasa):
+    fake, url = fake_rasa
+    gateway = RasaGateway(url, channel_secret="s3cret")
+
+    await gateway.send("w-abc", "hei", "widget")
+    await gateway.close()
+
+    assert fake.headers[-1][CHANNEL_SECRET_HEADER.lower()] == "s3cret"
+    assert fake.headers[-1]["x-veivalg-sender"] == "w-abc"
 
 
 async def test_a_typed_number_reaches_rasa_unchanged(fake_rasa):
