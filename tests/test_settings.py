@@ -88,8 +88,8 @@ def test_production_refuses_a_remote_postgresql_without_tls_or_password(tmp_path
 
 
 def test_a_remote_postgresql_gets_its_tls_settings_from_the_url(tmp_path: Path):
-    from sqlalchemy.engine import make_url
     from sqlalchemy.dialects.postgresql.psycopg2 import PGDialect_psycopg2
+    from sqlalchemy.engine import make_url
 
     ca = tmp_path / "ca.crt"
     ca.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")

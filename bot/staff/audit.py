@@ -43,6 +43,7 @@ ACTIONS = {
     "counsellor_message": "Skrev til en bruker",
     "hand_back": "Ga samtalen tilbake til Veivalg",
     "live_read": "Fulgte en samtale direkte",
+    "live_poll": "Leste nye meldinger i en direkte samtale (høyst én linje i minuttet)",
 }
 
 
@@ -73,6 +74,32 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+READING_INTERVAL = timedelta(minutes=1)
+
+
+def record_reading(
+    action: str,
+    *,
+    session: Session,
+    username: str,
+    role: str | None = None,
+    sender_id: str | None = None,
+    detail: str | None = None,
+    every: timedelta = READING_INTERVAL,
+) -> AuditEntry | None:
+    """Audit a read that repeats (a live chat polled every few seconds): one entry per `every` while it goes on."""
+    since = utcnow() - every
+    recent = session.execute(
+        select(AuditEntry.id).where(
+            AuditEntry.username == username[:64], AuditEntry.action == action,
+            AuditEntry.sender_id == sender_id, AuditEntry.at >= since,
+        ).limit(1)
+    ).first()
+    if recent is not None:
+        return None
+    return record(action, session=session, username=username, role=role, sender_id=sender_id, detail=detail)
 
 
 def _where(filters: AuditFilters) -> list[Any]:

@@ -42,6 +42,8 @@ def cmd_handoffs_list(args: argparse.Namespace, settings: Settings) -> int:
     statuses = (NEW, TAKEN, DONE) if args.all else (NEW, TAKEN)
     with session_factory(settings.database_url).begin() as session:
         entries = [entry.as_dict() for entry in queue(session=session, statuses=statuses)]
+    shown = [str(entry["contact_code"]) for entry in entries if entry.get("summary")] if args.json else []
+    _audited_read(settings, "queue", detail=f"sammendrag vist: {', '.join(shown)}" if shown else None)
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
         return 0
@@ -82,7 +84,7 @@ def cmd_transcripts_delete(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _audited_read(settings: Settings, action: str, sender_id: str | None = None) -> None:
+def _audited_read(settings: Settings, action: str, sender_id: str | None = None, detail: str | None = None) -> None:
     """Reads from the command line go into the review app's audit log too."""
     import getpass
 
@@ -90,7 +92,8 @@ def _audited_read(settings: Settings, action: str, sender_id: str | None = None)
 
     create_tables(settings.database_url)
     with session_factory(settings.database_url).begin() as session:
-        record(action, session=session, username=f"kommandolinje:{getpass.getuser()}", sender_id=sender_id)
+        record(action, session=session, username=f"kommandolinje:{getpass.getuser()}", sender_id=sender_id,
+               detail=detail)
 
 
 def cmd_transcripts_show(args: argparse.Namespace, settings: Settings) -> int:

@@ -12,6 +12,7 @@ from bot.handover import queue as handover
 from bot.privacy import transcripts
 from bot.rasa_adapter.http_api import Takeover, TakeoverError
 from bot.settings import Settings
+from bot.staff import audit
 from bot.storage.tables.accounts import User
 from bot.storage.tables.handover import DONE, Handoff
 from bot.web.chat.hub import get_hub
@@ -47,7 +48,8 @@ def queue_page(request: Request, user: User = Depends(counsellor), db: Session =
     entries = handover.queue(session=db)
     stored = {e.sender_id for e in entries if transcripts.conversation_exists(e.sender_id, session=db)}
     online = handover.is_online(user.username, session=db)
-    record(db, user, "queue")
+    shown = [e.contact_code for e in entries if e.summary]
+    record(db, user, "queue", detail=f"sammendrag vist: {', '.join(shown)}" if shown else None)
     return render(request, "queue.html", {"section": "ko", "entries": entries, "stored": stored,
                                           "online": online, "me": user.username})
 
@@ -129,10 +131,10 @@ def live_page(
     return render(request, "live.html", {"section": "ko", "entry": entry, "lines": lines, "problem": problem})
 
 
-def _live_entry(request: Request, handoff_id: int, db: Session) -> Handoff:
-    """The entry for the page's script: refusals as JSON instead of pages."""
+def _live_entry(request: Request, handoff_id: int, db: Session) -> tuple[Handoff, User]:
+    """The entry and its reader for the page's script: refusals as JSON instead of pages."""
     user = user_with_role(*COUNSELLORS)(request, db)
-    return taken_by_me(handoff_id, user, db)
+    return taken_by_me(handoff_id, user, db), user
 
 
 @router.get("/ko/{handoff_id}/meldinger.json")
@@ -140,15 +142,18 @@ def live_messages(
     request: Request, handoff_id: int, db: Session = Depends(database), settings: Settings = Depends(settings_of)
 ) -> Response:
     try:
-        entry = _live_entry(request, handoff_id, db)
+        entry, reader = _live_entry(request, handoff_id, db)
     except LoginRequired:
         return JSONResponse({"error": "Ingen tilgang."}, status_code=303)
     except PageError as refused:
         return JSONResponse({"error": "Ingen tilgang."}, status_code=refused.status)
     try:
-        return JSONResponse({"lines": takeover_for(settings).messages(entry.sender_id, shared=bool(entry.summary))})
+        lines = takeover_for(settings).messages(entry.sender_id, shared=bool(entry.summary))
     except TakeoverError as exc:
         return JSONResponse({"error": str(exc)}, status_code=502)
+    audit.record_reading("live_poll", session=db, username=reader.username, role=reader.role,
+                         sender_id=entry.sender_id, detail=entry.contact_code)
+    return JSONResponse({"lines": lines})
 
 
 def _live_action(

@@ -125,7 +125,41 @@ def test_taking_a_live_case_then_writing_and_handing_back(client, settings):
     with session_factory(settings.database_url).begin() as db:
         assert handover.queue(session=db) == []
     actions = [a for a, s in audited(settings) if s == "w-live"]
-    assert actions == ["handoff_take", "takeover", "live_read", "counsellor_message", "live_read", "hand_back"]
+    assert actions == ["handoff_take", "takeover", "live_read", "counsellor_message", "live_read", "live_poll",
+                       "hand_back"]
+
+
+def test_every_read_of_live_text_is_audited_once_a_minute_while_polling(client, settings, monkeypatch):
+    from datetime import timedelta
+
+    from bot.staff import audit
+
+    handoff = queued(settings)
+    logged_in_as(client, "vera")
+    token = csrf_of(client, "/review/ko")
+    client.post(f"/review/ko/{handoff}/ta", data={"csrf_token": token})
+    for _ in range(5):
+        assert client.get(f"/review/ko/{handoff}/meldinger.json").status_code == 200
+    polls = [a for a, s in audited(settings) if a == "live_poll"]
+    assert len(polls) == 1  # five polls within a minute: one line, not five
+
+    later = audit.utcnow() + timedelta(minutes=2)
+    monkeypatch.setattr(audit, "utcnow", lambda: later)
+    client.get(f"/review/ko/{handoff}/meldinger.json")
+    assert [a for a, s in audited(settings) if a == "live_poll"] == ["live_poll", "live_poll"]
+
+
+def test_the_queue_page_audits_whose_summaries_it_showed(client, settings):
+    queued(settings, "w-shared", live=False)
+    with session_factory(settings.database_url).begin() as db:
+        code = handover.queue(session=db)[0].contact_code
+    logged_in_as(client, "vera")
+
+    client.get("/review/ko")
+
+    with session_factory(settings.database_url).begin() as db:
+        row = db.execute(select(AuditEntry.detail).where(AuditEntry.action == "queue")).scalar_one()
+    assert row == f"sammendrag vist: {code}"
 
 
 def test_only_the_counsellor_who_took_the_case_can_chat(client, settings):
