@@ -185,3 +185,26 @@ def authenticate(
         user.password_hash = hasher().hash(password)
     user.last_login_at = now
     return LoginResult(user=user)
+
+
+def change_password(
+    user: User, current: str, new: str, again: str, *, session: Session, client: str | None = None
+) -> None:
+    """Set a new password after checking the current one (counted like a login); raise AccountError otherwise.
+
+    The caller ends the user's other sessions: whoever knew the old password is logged out everywhere.
+    """
+    checked = authenticate(str(user.username), current, session=session, client=client)
+    if checked.user is None or checked.user.id != user.id:
+        if checked.locked:
+            raise AccountError(f"For mange forsøk. Vent {LOCK_MINUTES} minutter og prøv igjen.")
+        raise AccountError("Det nåværende passordet stemmer ikke.")
+    if new != again:
+        raise AccountError("De to nye passordene er ikke like.")
+    if len(new) < MIN_PASSWORD:
+        raise AccountError(f"Det nye passordet må ha minst {MIN_PASSWORD} tegn.")
+    if new == current:
+        raise AccountError("Det nye passordet må være et annet enn det gamle.")
+    if normalize_username(new) == user.username:
+        raise AccountError("Passordet kan ikke være det samme som brukernavnet.")
+    user.password_hash = hasher().hash(new)

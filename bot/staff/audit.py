@@ -43,6 +43,9 @@ ACTIONS = {
     "counsellor_message": "Skrev til en bruker",
     "hand_back": "Ga samtalen tilbake til Veivalg",
     "live_read": "Fulgte en samtale direkte",
+    "password_change": "Byttet passord (andre pålogginger ble avsluttet)",
+    "password_change_failed": "Prøvde å bytte passord uten å lykkes",
+    "sessions_end_others": "Logget ut sine andre pålogginger",
     "live_poll": "Leste nye meldinger i en direkte samtale (høyst én linje i minuttet)",
 }
 

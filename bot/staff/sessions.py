@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import aware, utcnow
@@ -49,6 +49,32 @@ def close_session(token: str | None, *, session: Session) -> None:
     if token:
         session.execute(update(ReviewSession).where(ReviewSession.id == _key(token), ReviewSession.ended_at.is_(None))
                         .values(ended_at=utcnow()))
+
+
+def open_sessions(user_id: int, *, session: Session, now: datetime | None = None) -> list[ReviewSession]:
+    """The user's sessions that still let someone in, newest first."""
+    now = now or utcnow()
+    rows = session.execute(
+        select(ReviewSession).where(ReviewSession.user_id == user_id, ReviewSession.ended_at.is_(None))
+        .order_by(ReviewSession.last_seen_at.desc())
+    ).scalars()
+    return [
+        row for row in rows
+        if now - (aware(row.created_at) or now) <= ABSOLUTE and now - (aware(row.last_seen_at) or now) <= IDLE
+    ]
+
+
+def is_this(row: ReviewSession, token: str | None) -> bool:
+    """True when `row` is the session of this cookie's token."""
+    return bool(token) and row.id == _key(str(token))
+
+
+def close_others(user_id: int, keep: str | None, *, session: Session) -> int:
+    """End every open session of the user except the one of `keep`; how many were ended."""
+    query = update(ReviewSession).where(ReviewSession.user_id == user_id, ReviewSession.ended_at.is_(None))
+    if keep:
+        query = query.where(ReviewSession.id != _key(keep))
+    return int(session.execute(query.values(ended_at=utcnow())).rowcount or 0)
 
 
 def close_all_for(user_id: int, *, session: Session) -> None:

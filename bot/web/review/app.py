@@ -13,7 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from bot.settings import Settings
 from bot.storage.engine import conversation_session_factory
 from bot.storage.schema import create_tables
-from bot.web.review import admin, auth, conversations, quality, queue, security
+from bot.web.review import account, admin, auth, conversations, quality, queue, security
 from bot.web.review.dependencies import LoginRequired, PageError, login_redirect_target
 from bot.web.review.rendering import HERE, error_page, redirect, root
 
@@ -71,6 +71,6 @@ def create_review_app(settings: Settings) -> FastAPI:
             return error_page(request, exc.status_code)
         return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
 
-    for group in (auth, conversations, quality, admin, queue):
+    for group in (auth, conversations, quality, admin, queue, account):
         review.include_router(group.router)
     return review
