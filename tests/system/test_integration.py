@@ -336,17 +336,24 @@ class WidgetUser:
         return list(body["messages"])
 
 
+STAFF_PASSWORD = "et-langt-passord-123"
+
+
+def add_counsellor(veivalg: Running, name: str) -> None:
+    subprocess.run([sys.executable, "-m", "bot.ops.cli", "users", "add", name, "--role", "counsellor",
+                    "--password-stdin"], input=f"{STAFF_PASSWORD}\n", text=True, env=veivalg.env,
+                   cwd=PROJECT_ROOT, check=True, capture_output=True)
+
+
 def counsellor(veivalg: Running) -> requests.Session:
     """A counsellor logged in to the review app."""
     import re
 
-    subprocess.run([sys.executable, "-m", "bot.ops.cli", "users", "add", "vera", "--role", "counsellor",
-                    "--password-stdin"], input="et-langt-passord-123\n", text=True, env=veivalg.env,
-                   cwd=PROJECT_ROOT, check=True, capture_output=True)
+    add_counsellor(veivalg, "vera")
     browser = requests.Session()
     page = browser.get(f"{veivalg.web}/review/login", timeout=30).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    browser.post(f"{veivalg.web}/review/login", data={"username": "vera", "password": "et-langt-passord-123",
+    browser.post(f"{veivalg.web}/review/login", data={"username": "vera", "password": STAFF_PASSWORD,
                                                       "csrf_token": token}, timeout=30)
     page = browser.get(f"{veivalg.web}/review/ko", timeout=30).text  # a new token after login
     browser.headers["X-Test-Csrf"] = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
@@ -389,6 +396,75 @@ def test_a_counsellor_takes_over_live_and_hands_back(veivalg: Running):
     staff.post(f"{veivalg.web}/review/ko/{handoff}/gi-tilbake", data={"csrf_token": csrf}, timeout=30)
     assert any("Veivalg, chatboten, som svarer igjen" in m["text"] for m in user.receive())
     assert user.say("hva gjør en tømrer")[0]["text"].startswith("En tømrer")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: run `make system-deps`")
+def test_a_declined_handover_seen_in_the_widget_and_the_review_app(veivalg: Running):
+    """The user says no to storing and to sharing, writes a name and a number, asks for a person: the
+    counsellor sees only what is written after the takeover, redacted (screenshots in docs/screenshots)."""
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.browser.conftest import ARGS, SCREENSHOTS
+
+    add_counsellor(veivalg, "kari")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        staff = browser.new_context(viewport={"width": 1000, "height": 900}, locale="nb-NO").new_page()
+        staff.goto(f"{veivalg.web}/review/login")
+        staff.get_by_label("Brukernavn").fill("kari")
+        staff.get_by_label("Passord").fill(STAFF_PASSWORD)
+        staff.get_by_role("button", name="Logg inn").click()
+        staff.goto(f"{veivalg.web}/review/ko")
+        staff.get_by_role("button", name="Jeg er pålogget nå").click()
+
+        user = browser.new_context(viewport={"width": 700, "height": 900}, locale="nb-NO").new_page()
+        user.goto(f"{veivalg.web}/chat")
+        box = user.get_by_label("Skriv en melding")
+
+        def say(text: str, answer: str) -> None:
+            before = user.locator(".vv-bot").count()
+            box.fill(text)
+            box.press("Enter")
+            user.wait_for_function(f"() => document.querySelectorAll('.vv-bot').length > {before}", timeout=60_000)
+            expect(user.locator(".vv-bot .vv-text", has_text=answer).last).to_be_visible(timeout=60_000)
+
+        say("hei", "Vil du at jeg tar vare på samtalen")
+        say("2", "Hva vil du snakke om?")  # no to storing
+        box.fill("Jeg heter Ola Nordmann. Telefonen min er 912 34 567.")
+        box.press("Enter")
+        expect(user.locator(".vv-user .vv-text", has_text="Ola Nordmann")).to_be_visible()
+        say("jeg vil snakke med en veileder", "Vil du at veilederen får et kort sammendrag")
+        say("2", "En veileder er pålogget nå")  # no to sharing
+        say("1", "Koden din er")
+        code = re.search(r"Koden din er ([A-Z0-9-]+)\.", user.locator(".vv").inner_text()).group(1)  # type: ignore[union-attr]
+
+        staff.goto(f"{veivalg.web}/review/ko")
+        staff.locator("tr", has_text=code).get_by_role("button", name="Ta saken").click()
+        log = staff.locator("#live-log")
+        expect(log).to_contain_text("Det som ble skrevet før du tok over, vises ikke")
+        staff.get_by_role("button", name="Ta over samtalen").click()
+        staff.get_by_label("Skriv til brukeren").fill("Hei, jeg heter Kari og er veileder. Hva kan jeg hjelpe med?")
+        staff.get_by_role("button", name="Send").click()
+
+        expect(user.locator(".vv-counsellor", has_text="Hva kan jeg hjelpe med?")).to_be_visible(timeout=30_000)
+        box.fill("Kan du ringe meg på 912 34 567 i morgen? Jeg vil bli tømrer.")
+        box.press("Enter")
+        expect(log).to_contain_text("Jeg vil bli tømrer", timeout=30_000)
+
+        seen = log.inner_text()
+        assert "Ola" not in seen and "Nordmann" not in seen
+        assert "912 34 567" not in seen and "91234567" not in seen
+        assert "[telefon]" in seen and "Hva kan jeg hjelpe med?" in seen
+        staff.screenshot(path=str(SCREENSHOTS / "handover_declined_review.png"), full_page=True)
+        user.mouse.move(0, 0)
+        user.screenshot(path=str(SCREENSHOTS / "handover_declined_widget.png"), animations="disabled")
+        staff.get_by_role("button", name="Gi tilbake til Veivalg og avslutt").click()
+        browser.close()
 
 
 def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Running):
