@@ -22,8 +22,14 @@ ROLES = ("counsellor", "leader", "admin")
 ROLE_NAMES = {"counsellor": "Karriereveileder", "leader": "Leder", "admin": "Administrator"}
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
+# Seconds to wait after the n-th failure in a row, before the lock at MAX_FAILURES: slow for a script,
+# unnoticed by a person who mistyped.
+WAIT_SECONDS = {2: 1, 3: 2, 4: 4}
 MIN_PASSWORD = 12
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$")
+
+
+WAIT_TEXT = "Vent noen sekunder, og prøv igjen."
 
 
 class AccountError(ValueError):
@@ -36,6 +42,7 @@ class LoginResult:
 
     user: User | None
     locked: bool = False
+    wait: bool = False  # too soon after the last failure: try again in a few seconds
 
 
 @lru_cache(maxsize=1)
@@ -141,6 +148,21 @@ def _lock(key: str, now: datetime, session: Session) -> None:
                     .values(failures=0, locked_until=now + timedelta(minutes=LOCK_MINUTES)))
 
 
+def _must_wait(key: str, now: datetime, session: Session) -> bool:
+    """True while the pause after the last failure lasts; the attempt was counted all the same."""
+    wait_until = aware(session.execute(select(LoginThrottle.wait_until).where(LoginThrottle.username == key))
+                       .scalar_one_or_none())
+    return wait_until is not None and wait_until > now
+
+
+def _pause(key: str, now: datetime, session: Session) -> None:
+    """After a failure, make the next attempt wait a little longer than the last."""
+    failures = session.execute(select(LoginThrottle.failures).where(LoginThrottle.username == key)).scalar_one()
+    seconds = WAIT_SECONDS.get(int(failures), 0)
+    session.execute(update(LoginThrottle).where(LoginThrottle.username == key)
+                    .values(wait_until=now + timedelta(seconds=seconds) if seconds else None))
+
+
 def _verify(user: User | None, password: str) -> bool:
     """The argon2 check (against a dummy hash for unknown users), at most HASH_SLOTS at once."""
     if not HASH_SLOTS.acquire(timeout=HASH_WAIT_SECONDS):
@@ -170,14 +192,18 @@ def authenticate(
         address_locked, address_last = _count_attempt(f"@{client}", MAX_ADDRESS_FAILURES, now, session)
     if locked or address_locked:
         return LoginResult(user=None, locked=True)
+    if _must_wait(name, now, session):
+        return LoginResult(user=None, wait=True)
     user = find_user(name, session=session)
     if not _verify(user, password) or user is None:
         if last_try:
             _lock(name, now, session)
+        else:
+            _pause(name, now, session)
         if address_last:
             _lock(f"@{client}", now, session)
         return LoginResult(user=None, locked=last_try or address_last)
-    session.execute(update(LoginThrottle).where(LoginThrottle.username == name).values(failures=0))
+    session.execute(update(LoginThrottle).where(LoginThrottle.username == name).values(failures=0, wait_until=None))
     if client:
         session.execute(update(LoginThrottle).where(LoginThrottle.username == f"@{client}")
                         .values(failures=LoginThrottle.failures - 1))
@@ -198,6 +224,8 @@ def change_password(
     if checked.user is None or checked.user.id != user.id:
         if checked.locked:
             raise AccountError(f"For mange forsøk. Vent {LOCK_MINUTES} minutter og prøv igjen.")
+        if checked.wait:
+            raise AccountError(WAIT_TEXT)
         raise AccountError("Det nåværende passordet stemmer ikke.")
     if new != again:
         raise AccountError("De to nye passordene er ikke like.")

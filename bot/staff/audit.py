@@ -16,6 +16,7 @@ ACTIONS = {
     "login": "Logget inn",
     "login_failed": "Feil brukernavn eller passord",
     "login_locked": "Innlogging sperret etter for mange forsøk",
+    "login_wait": "Nytt forsøk for tett på det forrige",
     "logout": "Logget ut",
     "list": "Så samtalelisten",
     "read": "Leste en samtale",

@@ -67,8 +67,10 @@ def test_five_failures_lock_for_fifteen_minutes_then_it_opens_again(maker):
         create_user("kari", PASSWORD, "counsellor", session=db)
     start = utcnow()
     for attempt in range(4):
-        with maker.begin() as db:
-            assert not authenticate("kari", f"feil-{attempt}-passord", session=db, now=start).locked
+        with maker.begin() as db:  # ten seconds apart: longer than any pause
+            assert not authenticate("kari", f"feil-{attempt}-passord", session=db,
+                                    now=start + timedelta(seconds=10 * attempt)).locked
+    start += timedelta(seconds=40)
     with maker.begin() as db:
         assert authenticate("kari", "feil-5-passord-x", session=db, now=start).locked
     with maker.begin() as db:
@@ -77,18 +79,43 @@ def test_five_failures_lock_for_fifteen_minutes_then_it_opens_again(maker):
         assert authenticate("kari", PASSWORD, session=db, now=start + timedelta(minutes=15, seconds=1)).user
     with maker.begin() as db:  # a success starts the count again
         for attempt in range(4):
-            assert not authenticate("kari", f"feil-{attempt}-passord", session=db, now=start).locked
+            later = start + timedelta(minutes=16, seconds=10 * attempt)
+            assert not authenticate("kari", f"feil-{attempt}-passord", session=db, now=later).locked
 
 
 def test_a_success_resets_the_failure_count(maker):
     with maker.begin() as db:
         create_user("kari", PASSWORD, "counsellor", session=db)
+    start = utcnow()
     with maker.begin() as db:
         for attempt in range(4):
-            authenticate("kari", f"feil-{attempt}-passord", session=db)
-        assert authenticate("kari", PASSWORD, session=db).user is not None
+            authenticate("kari", f"feil-{attempt}-passord", session=db, now=start + timedelta(seconds=10 * attempt))
+        assert authenticate("kari", PASSWORD, session=db, now=start + timedelta(seconds=40)).user is not None
         for attempt in range(4):
-            assert not authenticate("kari", f"feil-{attempt}-passord", session=db).locked
+            later = start + timedelta(seconds=50 + 10 * attempt)
+            assert not authenticate("kari", f"feil-{attempt}-passord", session=db, now=later).locked
+
+
+def test_each_failure_makes_the_next_attempt_wait_longer(maker):
+    with maker.begin() as db:
+        create_user("kari", PASSWORD, "counsellor", session=db)
+        create_user("ola", PASSWORD, "counsellor", session=db)
+    start = utcnow()
+
+    def fail(name: str, failures: int) -> None:
+        for n in range(failures):
+            with maker.begin() as db:
+                authenticate(name, f"feil-{n}-passord", session=db, now=start + timedelta(seconds=10 * n))
+
+    fail("kari", 2)
+    fail("ola", 3)
+    with maker.begin() as db:  # 0.5 s after the second failure: not checked, even with the right password
+        assert authenticate("kari", PASSWORD, session=db, now=start + timedelta(seconds=10.5)).wait
+    with maker.begin() as db:  # 1.5 s after the second failure: the one-second pause is over
+        assert authenticate("kari", PASSWORD, session=db, now=start + timedelta(seconds=11.5)).user is not None
+    with maker.begin() as db:  # 1.5 s after the third failure: its pause is longer
+        assert authenticate("ola", PASSWORD, session=db, now=start + timedelta(seconds=21.5)).wait
+    assert accounts.WAIT_SECONDS[2] < accounts.WAIT_SECONDS[3] < accounts.WAIT_SECONDS[4]
 
 
 def test_users_are_listed_and_found(maker):
@@ -122,7 +149,7 @@ def test_thirty_parallel_wrong_passwords_cannot_outrun_the_lock(maker, monkeypat
         results = list(pool.map(attempt, range(30)))
 
     assert len(checks) <= accounts.MAX_FAILURES, "every password check past the fifth was refused before hashing"
-    assert sum(r.locked for r in results) >= 30 - accounts.MAX_FAILURES + 1
+    assert sum(r.locked for r in results) >= 30 - accounts.MAX_FAILURES
     with maker.begin() as db:
         assert authenticate("kari", PASSWORD, session=db).locked
 

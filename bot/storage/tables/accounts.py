@@ -29,6 +29,7 @@ class LoginThrottle(Base):
     username = Column(String(64), primary_key=True)
     failures = Column(Integer, nullable=False, default=0)
     locked_until = Column(DateTime(timezone=True))
+    wait_until = Column(DateTime(timezone=True))  # a growing pause after each failure, before the lock
 
 
 class ReviewSession(Base):

@@ -45,14 +45,16 @@ def login(
     client = request.client.host if request.client else None
     result = accounts.authenticate(username, password, session=db, client=client)
     if result.user is None:
-        audit.record("login_locked" if result.locked else "login_failed", session=db, username=name or "(tomt)")
+        action = "login_locked" if result.locked else "login_wait" if result.wait else "login_failed"
+        audit.record(action, session=db, username=name or "(tomt)")
         error = (
             f"For mange forsøk. Vent {accounts.LOCK_MINUTES} minutter og prøv igjen."
             if result.locked
+            else accounts.WAIT_TEXT if result.wait
             else "Feil brukernavn eller passord. Prøv igjen."
         )
         context = {"next": neste, "error": error, "username": username}
-        return render(request, "login.html", context, status=429 if result.locked else 401)
+        return render(request, "login.html", context, status=429 if result.locked or result.wait else 401)
     user = result.user
     audit.record("login", session=db, username=user.username, role=user.role)
     token = sessions.open_session(int(user.id), session=db)

@@ -137,8 +137,17 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, settings):
     assert _audit(settings, action="login_failed") == [("vera", "login_failed", None), ("ingen", "login_failed", None)]
 
 
+def _pause_passes(settings) -> None:
+    """The few seconds' pause after a failed login have gone by."""
+    with session_factory(settings.database_url).begin() as db:
+        db.execute(update(LoginThrottle).values(wait_until=None))
+
+
 def test_five_failures_lock_the_username_for_fifteen_minutes(client, settings):
-    answers = [log_in(client, "vera", f"feil-{n}-passord-xyz").status_code for n in range(5)]
+    answers = []
+    for n in range(5):
+        answers.append(log_in(client, "vera", f"feil-{n}-passord-xyz").status_code)
+        _pause_passes(settings)
     assert answers == [401, 401, 401, 401, 429]
     locked = log_in(client, "vera")  # the right password does not help while locked
     assert locked.status_code == 429 and "For mange forsøk. Vent 15 minutter" in locked.text
@@ -146,10 +155,22 @@ def test_five_failures_lock_the_username_for_fifteen_minutes(client, settings):
     # an unknown username locks the same way, with the same words
     for n in range(5):
         last = log_in(client, "ukjent", f"feil-{n}-passord-xyz")
+        _pause_passes(settings)
     assert last.status_code == 429 and "For mange forsøk. Vent 15 minutter" in last.text
     assert [a for _, a, _ in _audit(settings, username="vera")] == ["login_failed"] * 4 + ["login_locked"] * 2
     with session_factory(settings.database_url).begin() as db:
         db.execute(update(LoginThrottle).values(locked_until=utcnow() - timedelta(seconds=1)))
+    assert log_in(client, "vera").status_code == 303
+
+
+def test_a_quick_second_try_after_two_failures_is_asked_to_wait(client, settings):
+    assert [log_in(client, "vera", f"feil-{n}-passord-xyz").status_code for n in range(2)] == [401, 401]
+
+    hurried = log_in(client, "vera")  # within a second: not checked, even with the right password
+
+    assert hurried.status_code == 429 and "Vent noen sekunder, og prøv igjen." in hurried.text
+    assert [a for _, a, _ in _audit(settings, username="vera")] == ["login_failed"] * 2 + ["login_wait"]
+    _pause_passes(settings)
     assert log_in(client, "vera").status_code == 303
 
 
