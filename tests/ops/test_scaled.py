@@ -330,14 +330,30 @@ def test_redis_ready_needs_a_pong():
 
 
 def test_a_service_with_a_probe_is_ready_when_the_probe_says_so_and_stops_with_its_signal(tmp_path: Path):
-    answers = iter([False, True])
+    import sys
+
+    # Like PostgreSQL, the sleeper sets its own SIGINT handling, then says it is ready: a test run started
+    # in the background (`make test &`) hands its children SIGINT ignored, and a plain `sleep` never stops.
+    ready_file = tmp_path / "ready"
+    code = (f"import pathlib, signal, time; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+            f"pathlib.Path({str(ready_file)!r}).touch(); time.sleep(30)")
+    asked: list[bool] = []
+
+    def probe() -> bool:
+        asked.append(ready_file.exists())
+        return asked[-1]
+
     service = Service(
-        "sleeper", ["sleep", "30"], "x://sleeper/", tmp_path / "sleeper.log",
-        probe=lambda: next(answers), stop_signal=signal.SIGINT,
+        "sleeper", [sys.executable, "-c", code], "x://sleeper/", tmp_path / "sleeper.log",
+        probe=probe, stop_signal=signal.SIGINT,
     )
     service.start(tmp_path, dict(os.environ))
 
-    assert (service.ready(), service.ready()) == (False, True)
+    deadline = time.monotonic() + 30
+    while not service.ready():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert asked[-1] is True
     service.stop(timeout=10)
 
     assert service.process is not None and service.process.returncode == -signal.SIGINT
