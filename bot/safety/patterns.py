@@ -22,6 +22,7 @@ class PatternSet:
 
     by_level: dict[str, tuple[re.Pattern[str], ...]]
     ordinary: tuple[re.Pattern[str], ...]
+    unmistakable: tuple[re.Pattern[str], ...]  # crisis whatever ordinary phrase stands beside it
 
 
 def _expand(pattern: str, concepts: dict[str, str]) -> str:
@@ -35,7 +36,8 @@ def pattern_set() -> PatternSet:
     concepts: dict[str, str] = data["concepts"]
     by_level = {level: tuple(re.compile(_expand(p, concepts)) for p in data[level]) for level in LEVELS}
     ordinary = tuple(re.compile(_expand(p, concepts)) for p in data["ordinary"])
-    return PatternSet(by_level=by_level, ordinary=ordinary)
+    unmistakable = tuple(re.compile(_expand(p, concepts)) for p in data["unmistakable"])
+    return PatternSet(by_level=by_level, ordinary=ordinary, unmistakable=unmistakable)
 
 
 def without_ordinary(text: str) -> str:
@@ -50,7 +52,10 @@ def matching_level(text: str | None) -> str | None:
     if not text:
         return None
     patterns = pattern_set().by_level
-    readings = [without_ordinary(reading) for reading in spellings(text)]
+    spelt = spellings(text)
+    if any(p.search(reading) for reading in spelt for p in pattern_set().unmistakable):
+        return "crisis"
+    readings = [without_ordinary(reading) for reading in spelt]
     for level in LEVELS:
         if any(p.search(reading) for reading in readings for p in patterns[level]):
             return level
