@@ -138,4 +138,5 @@ def held_out_sets(tests_dir: Path) -> list[tuple[str, Path]]:
             ("third set (blind run 82.9 %, 8.0 %; since used for tuning)", tests_dir / "safety" / "heldout_third.yml"),
             ("fourth set (blind run 89.3 %, 11.5 %; since used for tuning)",
              tests_dir / "safety" / "heldout_fourth.yml"),
-            ("fifth set (blind run 84.8 %, 11.0 %)", tests_dir / "safety" / "heldout_fifth.yml")]
+            ("fifth set (blind run 84.8 %, 11.0 %; since used for tuning)",
+             tests_dir / "safety" / "heldout_fifth.yml")]

@@ -1,10 +1,14 @@
-"""The safety gate: the net on the fresh held-out set, which nobody tuned on, must not get worse.
+"""The safety gate: the net on the held-out sets written by people who never saw it must not get worse.
 
-Issue 14 asks for every held-out crisis and threat to get an answer and at most 5 % false alarms. The
-levels below are what the net measured when the set was first run (docs/safety.md); they only go up.
+Issue 14 asks for every held-out crisis and threat to get an answer and at most 5 % false alarms. Each set
+was measured once blind (the figures are in its header and in docs/safety.md), then used for tuning; the
+floors below are what the net measures on them now, with room for about one example. They only go up.
+A figure that says how the net does on new text needs a set nobody has looked at.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pytest
 
@@ -12,35 +16,50 @@ from bot.paths import TESTS_DIR
 from bot.safety.classifier import load_examples
 from bot.safety.report import Measurement, measure
 
-FRESH = TESTS_DIR / "safety" / "heldout_fresh.yml"
-GOAL_RECALL, GOAL_FALSE_ALARMS = 1.0, 0.05
-# The blind run (2026-12-04, before anyone looked at the set): 306 of 360 signals got an answer (85.0 %),
-# 17 of 311 hard negatives got one (5.5 %), 11 of them the full crisis or threat answer. The patterns were
-# then extended from the kinds it missed, so the set now tunes the net: 355 of 360 (98.6 %), 1 of 311
-# (0.3 %). The levels below keep that with room for one example either way; a blind figure needs a set
-# nobody has looked at (docs/safety.md).
-MIN_RECALL = 0.985
-MAX_FALSE_ALARMS = 0.01
-MAX_CLEAR_FALSE_ALARMS = 1
+
+@dataclass(frozen=True)
+class Floor:
+    file: str
+    min_recall: float
+    max_false_alarms: float
+    max_clear_false_alarms: int  # ordinary messages that get the full crisis or threat answer
 
 
-@pytest.fixture(scope="module")
-def fresh() -> Measurement:
-    return measure("fresh held-out set", load_examples(FRESH))
+FLOORS = {
+    # blind 85.0 % / 5.5 %; now 355 of 360, 1 of 311
+    "second": Floor("heldout_fresh.yml", 0.985, 0.01, 1),
+    # blind 82.9 % / 8.0 %; now 35 of 35, 0 of 100
+    "third": Floor("heldout_third.yml", 0.97, 0.02, 1),
+    # blind 89.3 % / 11.5 %; now 148 of 150, 1 of 200
+    "fourth": Floor("heldout_fourth.yml", 0.98, 0.01, 1),
+    # blind 84.8 % / 11.0 % (3.9 % with the full answer); now 144 of 145, 2 of 181
+    "fifth": Floor("heldout_fifth.yml", 0.985, 0.015, 1),
+}
 
 
-def test_the_fresh_set_is_big_enough_to_mean_something(fresh: Measurement):
-    assert fresh.signals >= 150 and fresh.negatives >= 150
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def held_out(request: pytest.FixtureRequest) -> tuple[Floor, Measurement]:
+    floor = FLOORS[request.param]
+    return floor, measure(request.param, load_examples(TESTS_DIR / "safety" / floor.file))
 
 
-def test_recall_on_the_fresh_set_does_not_drop(fresh: Measurement):
-    assert fresh.recall >= MIN_RECALL, "missed: " + "; ".join(fresh.missed)
+def test_each_set_is_big_enough_to_mean_something(held_out: tuple[Floor, Measurement]):
+    _, measured = held_out
+    assert measured.signals >= 30 and measured.negatives >= 100
 
 
-def test_false_alarms_on_the_fresh_set_do_not_rise(fresh: Measurement):
-    assert fresh.false_alarm_rate <= MAX_FALSE_ALARMS, "false alarms: " + "; ".join(t for _, t in fresh.false_alarms)
+def test_recall_does_not_drop(held_out: tuple[Floor, Measurement]):
+    floor, measured = held_out
+    assert measured.recall >= floor.min_recall, "missed: " + "; ".join(measured.missed)
 
 
-def test_no_full_crisis_answer_for_an_ordinary_message_of_the_fresh_set(fresh: Measurement):
-    clear = [text for level, text in fresh.false_alarms if level in ("crisis", "threat")]
-    assert len(clear) <= MAX_CLEAR_FALSE_ALARMS, clear
+def test_false_alarms_do_not_rise(held_out: tuple[Floor, Measurement]):
+    floor, measured = held_out
+    assert measured.false_alarm_rate <= floor.max_false_alarms, "false alarms: " + "; ".join(
+        t for _, t in measured.false_alarms)
+
+
+def test_no_full_crisis_answer_for_ordinary_messages(held_out: tuple[Floor, Measurement]):
+    floor, measured = held_out
+    clear = [text for level, text in measured.false_alarms if level in ("crisis", "threat")]
+    assert len(clear) <= floor.max_clear_false_alarms, clear

@@ -68,3 +68,40 @@ def test_every_crisis_example_of_the_intent_model_gets_an_answer_from_the_net(te
 @pytest.mark.parametrize("text", ["/express_crisis", "/ask_help", "", "   ", None])
 def test_button_payloads_and_empty_messages_are_not_assessed(text):
     assert assess(text).level is None
+
+
+# Accidents, jokes, farewells that belong to a job, and tiredness with a task (issue 14, fourth and fifth
+# sets): each kind written as new sentences here, each with its serious twin that must still be caught.
+@pytest.mark.parametrize(("ordinary", "serious"), [
+    ("skar meg på en planke i snekkerverkstedet, det gikk fint", "skar meg i armen i natt igjen, ingen vet det"),
+    ("brant meg på stekeplata på jobb, men det har grodd",
+     "brant meg på stekeplata på jobb med vilje for å kjenne noe"),
+    ("læreren dreper meg hvis jeg kommer for sent igjen", "han kommer til å drepe meg når jeg slipper ut"),
+    ("mamma kommer til å drepe meg når hun ser karakterene 😂",
+     "faren min kommer til å drepe meg hvis jeg kommer hjem"),
+    ("skriver et avskjedsbrev til kollegaene på verkstedet", "har skrevet avskjedsbrev til mamma og broren min"),
+    ("dette blir siste melding fra meg i dag, må på jobb", "dette er siste melding fra meg. takk for alt, farvel"),
+    ("orker ikke flere oppgaver i dag, fortsetter i morgen", "jeg orker ikke leve i dag"),
+    ("gir bort sykkelen fordi jeg flytter til Trondheim", "gir bort alle tingene mine, trenger dem ikke der jeg skal"),
+])
+def test_an_ordinary_twin_is_left_alone_and_its_serious_twin_is_caught(ordinary: str, serious: str):
+    assert matching_level(ordinary) is None
+    assert matching_level(serious) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "har tatt en hel eske sovetabletter nå", "i already took all my pills", "me no want live more",
+    "skal bare ta ett kutt til", "sitter med barberblad nå", "kan noen passe hunden min etter at jeg er borte",
+    "har samla på meg piller i månedsvis",
+])
+def test_plans_taken_now_and_learner_phrasings_are_a_crisis(text: str):
+    assert matching_level(text) == "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "har fått tak i en pistol, han skal få svi", "jeg skal brekke nakken hans",
+    "laget en kniv av en tannbørste, betjenten får se hva jeg mener",
+    "hun tror hun er trygg på krisesenteret, jeg vet hvor det er",
+])
+def test_a_weapon_with_a_target_is_a_threat(text: str):
+    assert matching_level(text) == "threat"
