@@ -32,6 +32,8 @@ _TIME_RANGE = re.compile(r"^\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}$")
 _AMOUNT_AFTER = re.compile(r"[ \t]*(?:kr\b|kroner|kronar|nok\b|,-|%|prosent|dollar|euro|€|\$)", re.IGNORECASE)
 _AMOUNT_BEFORE = re.compile(r"(?:\bkr\.?|\bnok|\$|€)[ \t]*$", re.IGNORECASE)
 _MIN_DIGITS_FOR_LIBRARY = 7
+# Public help lines the bot itself gives (domain.yml, crisis answers): never somebody's private number.
+PUBLIC_NUMBERS = frozenset({"22400040", "116123", "116111", "113", "112", "110"})
 
 
 def is_fodselsnummer(digits: str) -> bool:
@@ -97,7 +99,7 @@ class PhoneRecognizer(EntityRecognizer):
                 if not raw.startswith(("+", "00")) and _is_amount(text, found.start, found.end):
                     continue
                 results.append(RecognizerResult(PHONE, found.start, found.end, 0.95))
-        return results
+        return [r for r in results if "".join(ch for ch in text[r.start:r.end] if ch.isdigit()) not in PUBLIC_NUMBERS]
 
 
 def _is_amount(text: str, start: int, end: int) -> bool:
