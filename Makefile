@@ -99,7 +99,7 @@ nlu-gate: setup
 clean:
 	rm -rf models results var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: bench tune-fallback nlu-report nlu-gate safety-report system-deps
+.PHONY: bench conversations tune-fallback nlu-report nlu-gate safety-report system-deps
 nlu-report: setup
 	@echo "[veivalg] språkforståelse på testsettet (results/nlu)"
 	@$(BIN)/veivalg nlu report
@@ -111,6 +111,12 @@ bench: setup scaled-deps
 	@$(BIN)/python bench/baseline.py
 	@$(BIN)/python bench/turn_costs.py
 	@$(BIN)/python bench/scaled.py
+	@$(BIN)/python bench/conversations.py
+
+# Whole conversations as users write them (tests/conversations/), each judged by its outcome.
+conversations: setup
+	@echo "[veivalg] samtaler fra start til slutt: andelen som når målet (skrives til bench/results.md)"
+	@$(BIN)/python bench/conversations.py
 
 tune-fallback: setup
 	@$(BIN)/veivalg nlu tune-fallback
