@@ -112,6 +112,7 @@ bench: setup scaled-deps
 	@$(BIN)/python bench/turn_costs.py
 	@$(BIN)/python bench/scaled.py
 	@$(BIN)/python bench/conversations.py
+	@$(BIN)/python bench/redaction.py
 
 # Whole conversations as users write them (tests/conversations/), each judged by its outcome.
 conversations: setup

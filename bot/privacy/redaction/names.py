@@ -20,6 +20,8 @@ _SENTENCE_BREAK = re.compile(r"[.!?:;…](?=\s|$)|[\n\"«»]")
 # (A greeting trigger takes the line break itself: «Hilsen\nKari».)
 _TRIGGER_GAP = re.compile(r"[ \t,:\-–\"«»']*")
 _MAX_CHAIN = 4
+# How most Norwegian surnames end (SSB's list of the most common: Hansen, Johansen, Olsen, Kristiansen, …).
+_SURNAME_ENDING = re.compile(r"(?:sen|ssen|son|sson|sdottir|stad|rud|heim)$")
 _STRONG, _RELATION, _WEAK = "strong", "relation", "weak"
 
 
@@ -75,9 +77,11 @@ class NameRecognizer(EntityRecognizer):
             if (
                 nxt is not None
                 and self._ambiguous_first(token.low)
-                and token.capital
                 and _adjacent(text, token, nxt)
-                and self._surname_after_first(nxt, after_trigger=False)
+                and (
+                    (token.capital and self._surname_after_first(nxt, after_trigger=False))
+                    or self._clear_surname(nxt.low)  # «per hansen», «FINN HANSEN», «else ellingsen»
+                )
             ):
                 names.update((i, i + 1))
         self._after_triggers(text, tokens, names)
@@ -123,7 +127,9 @@ class NameRecognizer(EntityRecognizer):
             prev, token = tokens[j - 1], tokens[j]
             if not _adjacent(text, prev, token):
                 return
-            if j in names or self._surname_after_first(token, after_trigger):
+            # A surname that is also a word («Haugen», «Strand») after a known first name is a surname.
+            known_first = j == i + 1 and self._first_name(tokens[i].low)
+            if j in names or self._surname_after_first(token, after_trigger or known_first):
                 names.add(j)
                 continue
             if strong and j == i + 1 and self._plain_word_as_surname(token):
@@ -135,11 +141,16 @@ class NameRecognizer(EntityRecognizer):
         low = token.low
         if self._keep(token) or low in self.lexicon.stop_words:
             return False
-        if self._safe_name(low):
+        if self._safe_name(low) or self._clear_surname(low):
             return True
         if low in self.lexicon.ambiguous_surnames or low in self.lexicon.ambiguous_first_names:
             return token.capital or after_trigger
         return token.capital  # an unknown capitalised word right after a first name: «Kristian Grønvold»
+
+    def _clear_surname(self, low: str) -> bool:
+        """A surname from the list, or one built like most Norwegian surnames (-sen, -son, -stad, -rud, -heim)."""
+        return low in self.lexicon.surnames or (len(low) > 5 and bool(_SURNAME_ENDING.search(low))
+                                                and low not in self.lexicon.stop_words)
 
     def _plain_word_as_surname(self, token: _Token) -> bool:
         """Right after «jeg heter X», a lower-case word that is not a common word is taken as a surname."""

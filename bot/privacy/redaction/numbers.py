@@ -27,6 +27,15 @@ _NO_PHONE = re.compile(
     r")"
     r"(?![\d]|[.,]\d)"
 )
+# After a word that says «this is a phone number», any eight digits count, valid or not: a typo or a
+# number from abroad is still somebody's number («ring meg på 18 99 03 32», «tlf 1683 9956»).
+_PHONE_CONTEXT = re.compile(
+    r"(?i:\b(?:ring|ringe|ringer|tlf|telefon\w*|tel|nummer\w*|nr|mobil\w*|mob|sms|call|phone|number|whatsapp)\b)"
+    r"[^\d\n]{0,25}?"
+    r"(?P<number>(?:(?:\+|00)\s?47\s?)?"
+    r"(?:\d{8}|\d{2}(?P<c>[ .-]?)\d{2}(?P=c)\d{2}(?P=c)\d{2}|\d{3}[ .-]?\d{2}[ .-]?\d{3}|\d{4} \d{4}))"
+    r"(?![\d]|[.,]\d)"
+)
 _DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
 _TIME_RANGE = re.compile(r"^\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}$")
 _AMOUNT_AFTER = re.compile(r"[ \t]*(?:kr\b|kroner|kronar|nok\b|,-|%|prosent|dollar|euro|€|\$)", re.IGNORECASE)
@@ -91,6 +100,8 @@ class PhoneRecognizer(EntityRecognizer):
         """Norwegian 8-digit numbers in the usual groupings, and valid numbers of any country."""
         # The Norwegian groupings are never those of an amount («25 000 000»), so all of them count.
         results = [RecognizerResult(PHONE, m.start(), m.end(), 0.9) for m in _NO_PHONE.finditer(text)]
+        results += [RecognizerResult(PHONE, m.start("number"), m.end("number"), 0.85)
+                    for m in _PHONE_CONTEXT.finditer(text)]
         if sum(ch.isdigit() for ch in text) >= _MIN_DIGITS_FOR_LIBRARY:
             for found in phonenumbers.PhoneNumberMatcher(text, self.region, leniency=phonenumbers.Leniency.VALID):
                 raw = found.raw_string.strip()

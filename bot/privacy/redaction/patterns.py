@@ -58,7 +58,7 @@ class AddressRecognizer(EntityRecognizer):
     """Street addresses with a house number, and the postcode and place right after them."""
 
     def __init__(self, lexicon: Lexicon, language: str = "nb") -> None:
-        self.pattern = _address_pattern(lexicon)
+        self.pattern, self.in_context = _address_pattern(lexicon)
         super().__init__(supported_entities=[ADDRESS], supported_language=language)
 
     def load(self) -> None:
@@ -68,10 +68,14 @@ class AddressRecognizer(EntityRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
         """Every address the pattern finds."""
-        return [RecognizerResult(ADDRESS, m.start(), m.end(), 0.9) for m in self.pattern.finditer(text)]
+        found = [RecognizerResult(ADDRESS, m.start(), m.end(), 0.9) for m in self.pattern.finditer(text)]
+        found += [RecognizerResult(ADDRESS, m.start("address"), m.end("address"), 0.85)
+                  for m in self.in_context.finditer(text)]
+        return found
 
 
-def _address_pattern(lexicon: Lexicon) -> re.Pattern[str]:
+def _address_pattern(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The address on its own (a street word, a postcode after it), and one that words before it announce."""
     prefix = rf"(?:(?i:{_alternatives(lexicon.street_prefixes)})\s+)?"
     word = rf"(?:{_LETTER}+-)*{_LETTER}{{2,}}?"
     one_word = rf"{word}(?i:{_alternatives(lexicon.street_suffixes)})\.?"
@@ -88,4 +92,14 @@ def _address_pattern(lexicon: Lexicon) -> re.Pattern[str]:
     place = rf"(?:\s*,?\s*\d{{4}}\s+{not_unit_word}{_LETTER}{{3,}}(?:[- ]{_UPPER}{_LETTER}+)?)?"
     street_address = rf"{street}{number}{flat}{place}"
     post_box = rf"(?<!\w)(?i:postboks|pb\.)\s*\d{{1,5}}(?!\d){place}"
-    return re.compile(rf"{street_address}|{post_box}")
+    # Any one or two words with a house number, in any case, where the words before say «address»
+    # («jeg bor i tveitkroken 6h», «flytter til Lie Ringen 45»), or where a postcode and place follow.
+    any_street = rf"{_LETTER}{{3,}}(?:[- ]{_LETTER}{{3,}})?"
+    context = (
+        r"(?i:\b(?:bor|bur|bodde|budde|bosatt|flytter|flytta|flyttar|flyttet|live|living|moved) (?:i|på|til|at|on|to)"
+        r"|\badress(?:en|a|e)?(?: min| mi)?(?: er|:)|\b(?:my )?address(?: is|:))\s+"
+    )
+    postcode_place = rf"\s*,?\s*\d{{4}}\s+{not_unit_word}{_LETTER}{{3,}}(?:[- ]{_UPPER}{_LETTER}+)?"
+    with_postcode = rf"(?<!\w){any_street}{number}{postcode_place}"
+    in_context = rf"{context}(?P<address>{prefix}{any_street}{number}{flat}{place})"
+    return re.compile(rf"{street_address}|{post_box}|{with_postcode}"), re.compile(in_context)
