@@ -151,8 +151,9 @@ class Measured:
 
 def measure(count: int = 2000, redact: Callable[[str], str] | None = None) -> Measured:
     """Redact the generated and the ordinary messages and count what got through and what was changed."""
-    if redact is None:
-        from bot.privacy.redaction import redact_text as redact
+    from bot.privacy.redaction import redact_text
+
+    redact = redact or redact_text
     result = Measured(generated=count)
     for message in generated_messages(count):
         out = redact(message.text)
