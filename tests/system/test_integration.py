@@ -472,6 +472,8 @@ def test_a_declined_handover_seen_in_the_widget_and_the_review_app(veivalg: Runn
         user.screenshot(path=str(SCREENSHOTS / "handover_declined_widget.png"), animations="disabled")
         staff.get_by_role("button", name="Gi tilbake til Veivalg og avslutt").click()
         browser.close()
+    logged = " ".join(path.read_text(encoding="utf-8", errors="replace") for path in veivalg.log_dir.rglob("*.log"))
+    assert "Nordmann" not in logged and "912 34 567" not in logged  # no message text in any log file
 
 
 def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Running):
