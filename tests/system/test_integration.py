@@ -476,6 +476,49 @@ def test_a_declined_handover_seen_in_the_widget_and_the_review_app(veivalg: Runn
     assert "Nordmann" not in logged and "912 34 567" not in logged  # no message text in any log file
 
 
+PERSONAL = ("Jeg heter Ola Nordmann og bor i Tveitkroken 6H, 0475 Oslo. Ring meg på 912 34 567 eller skriv til "
+            "ola.nordmann@example.org. Fødselsnummeret mitt er 20117925049.")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: run `make system-deps`")
+def test_personal_data_typed_in_the_widget_never_reaches_the_review_transcript(veivalg: Running):
+    """Said yes to storing, then a message full of personal data: the counsellor's transcript shows none of it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.browser.conftest import ARGS, SCREENSHOTS
+
+    add_counsellor(veivalg, "petter")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        user = browser.new_context(viewport={"width": 700, "height": 900}, locale="nb-NO").new_page()
+        user.goto(f"{veivalg.web}/chat")
+        box = user.get_by_label("Skriv en melding")
+        for text, answer in (("hei", "Vil du at jeg tar vare på samtalen"), ("1", "Hva vil du snakke om?"),
+                             (PERSONAL, ""), ("hva gjør en tømrer", "En tømrer")):
+            before = user.locator(".vv-bot").count()
+            box.fill(text)
+            box.press("Enter")
+            user.wait_for_function(f"() => document.querySelectorAll('.vv-bot').length > {before}", timeout=60_000)
+            expect(user.locator(".vv-bot .vv-text", has_text=answer).last).to_be_visible(timeout=60_000)
+        user.mouse.move(0, 0)
+        user.screenshot(path=str(SCREENSHOTS / "privacy_widget_personal_data.png"), animations="disabled")
+
+        staff = browser.new_context(viewport={"width": 1000, "height": 1100}, locale="nb-NO").new_page()
+        staff.goto(f"{veivalg.web}/review/login")
+        staff.get_by_label("Brukernavn").fill("petter")
+        staff.get_by_label("Passord").fill(STAFF_PASSWORD)
+        staff.get_by_role("button", name="Logg inn").click()
+        staff.goto(f"{veivalg.web}/review/samtaler")
+        staff.get_by_role("link", name="Les samtalen").first.click()
+        expect(staff.get_by_text("hva gjør en tømrer")).to_be_visible()
+        page = staff.locator("main").inner_text()
+        for secret in ("Ola", "Nordmann", "Tveitkroken", "0475", "912 34 567", "ola.nordmann", "20117925049"):
+            assert secret not in page, secret
+        assert "[navn]" in page and "[telefon]" in page and "[adresse]" in page
+        staff.screenshot(path=str(SCREENSHOTS / "privacy_review_transcript.png"), full_page=True)
+        browser.close()
+
+
 def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Running):
     pid = int((veivalg.log_dir / "actions.pid").read_text())
     os.kill(pid, signal.SIGKILL)

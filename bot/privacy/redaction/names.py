@@ -20,8 +20,11 @@ _SENTENCE_BREAK = re.compile(r"[.!?:;…](?=\s|$)|[\n\"«»]")
 # (A greeting trigger takes the line break itself: «Hilsen\nKari».)
 _TRIGGER_GAP = re.compile(r"[ \t,:\-–\"«»']*")
 _MAX_CHAIN = 4
+# «Lene her.» opens a message with a name; «Per Haug heter jeg» puts the name before the verb.
+_HERE = re.compile(r"\s+her\s*[.!,:]", re.IGNORECASE)
+_NAMED_AFTER = re.compile(r"\s+(?:heter|heiter|hete|het)\s+(?:jeg|eg|æ|e|je)\b", re.IGNORECASE)
 # How most Norwegian surnames end (SSB's list of the most common: Hansen, Johansen, Olsen, Kristiansen, …).
-_SURNAME_ENDING = re.compile(r"(?:sen|ssen|son|sson|sdottir|stad|rud|heim)$")
+_SURNAME_ENDING = re.compile(r"(?:sen|ssen|son|sson|sdottir|stad|rud|heim|land|vik|dal)$")
 _STRONG, _RELATION, _WEAK = "strong", "relation", "weak"
 
 
@@ -84,9 +87,28 @@ class NameRecognizer(EntityRecognizer):
                 )
             ):
                 names.update((i, i + 1))
+        self._before_verbs(text, tokens, names)
         self._after_triggers(text, tokens, names)
         self._extend_chains(text, tokens, names)
         return [RecognizerResult(PERSON, tokens[i].start, tokens[i].end, 0.85) for i in sorted(names)]
+
+    def _before_verbs(self, text: str, tokens: list[_Token], names: set[int]) -> None:
+        """«lene her.» first in a message, and the one or two words before «heter jeg»."""
+        for i, token in enumerate(tokens):
+            if self._keep(token) or token.low in self.lexicon.stop_words:
+                continue
+            if i == 0 and self._first_name(token.low) and _HERE.match(text, token.end):
+                names.add(i)
+            if _NAMED_AFTER.match(text, token.end):
+                names.add(i)
+                previous = tokens[i - 1] if i > 0 else None
+                if (
+                    previous is not None
+                    and _adjacent(text, previous, token)
+                    and self._first_name(previous.low)
+                    and previous.low not in self.lexicon.stop_words
+                ):
+                    names.add(i - 1)
 
     def _after_triggers(self, text: str, tokens: list[_Token], names: set[int]) -> None:
         starts = [token.start for token in tokens]
@@ -103,13 +125,15 @@ class NameRecognizer(EntityRecognizer):
                     ):
                         i += 1
                 token = tokens[i]
-                if token.low in self.lexicon.stop_words or self._keep(token):
+                # «jeg heter hans»: right after «heter», a first name that is also a small word is the name
+                named = strength == _STRONG and self._ambiguous_first(token.low)
+                if (token.low in self.lexicon.stop_words and not named) or self._keep(token):
                     continue
                 if (
                     strength == _STRONG
                     or token.capital
                     or self._safe_name(token.low)
-                    or (strength == _RELATION and self.lexicon.is_name(token.low))
+                    or (strength == _RELATION and (self.lexicon.is_name(token.low) or self._clear_surname(token.low)))
                 ):
                     names.add(i)
                     self._chain_from(text, tokens, i, names, after_trigger=True, strong=strength == _STRONG)
@@ -148,7 +172,7 @@ class NameRecognizer(EntityRecognizer):
         return token.capital  # an unknown capitalised word right after a first name: «Kristian Grønvold»
 
     def _clear_surname(self, low: str) -> bool:
-        """A surname from the list, or one built like most Norwegian surnames (-sen, -son, -stad, -rud, -heim)."""
+        """A surname from the list, or one built like most Norwegian surnames (-sen, -son, -stad, -rud, -land)."""
         return low in self.lexicon.surnames or (len(low) > 5 and bool(_SURNAME_ENDING.search(low))
                                                 and low not in self.lexicon.stop_words)
 
