@@ -408,6 +408,29 @@ def test_a_counsellor_takes_over_live_and_hands_back(veivalg: Running):
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+def staff_page(browser: Any, veivalg: Running, name: str, height: int = 900) -> Any:
+    """A new browser context with a counsellor logged in to the review app."""
+    add_counsellor(veivalg, name)
+    staff = browser.new_context(viewport={"width": 1000, "height": height}, locale="nb-NO").new_page()
+    staff.goto(f"{veivalg.web}/review/login")
+    staff.get_by_label("Brukernavn").fill(name)
+    staff.get_by_label("Passord").fill(STAFF_PASSWORD)
+    staff.get_by_role("button", name="Logg inn").click()
+    return staff
+
+
+def widget_say(user: Any, text: str, answer: str) -> None:
+    """Type a message in the widget and wait for the bot's answer that contains `answer`."""
+    from playwright.sync_api import expect
+
+    box = user.get_by_label("Skriv en melding")
+    before = user.locator(".vv-bot").count()
+    box.fill(text)
+    box.press("Enter")
+    user.wait_for_function(f"() => document.querySelectorAll('.vv-bot').length > {before}", timeout=60_000)
+    expect(user.locator(".vv-bot .vv-text", has_text=answer).last).to_be_visible(timeout=60_000)
+
+
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: run `make system-deps`")
 def test_a_declined_handover_seen_in_the_widget_and_the_review_app(veivalg: Running):
     """The user says no to storing and to sharing, writes a name and a number, asks for a person: the
@@ -418,14 +441,9 @@ def test_a_declined_handover_seen_in_the_widget_and_the_review_app(veivalg: Runn
 
     from tests.browser.conftest import ARGS, SCREENSHOTS
 
-    add_counsellor(veivalg, "kari")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        staff = browser.new_context(viewport={"width": 1000, "height": 900}, locale="nb-NO").new_page()
-        staff.goto(f"{veivalg.web}/review/login")
-        staff.get_by_label("Brukernavn").fill("kari")
-        staff.get_by_label("Passord").fill(STAFF_PASSWORD)
-        staff.get_by_role("button", name="Logg inn").click()
+        staff = staff_page(browser, veivalg, "kari")
         staff.goto(f"{veivalg.web}/review/ko")
         staff.get_by_role("button", name="Jeg er pålogget nå").click()
 
@@ -434,11 +452,7 @@ def test_a_declined_handover_seen_in_the_widget_and_the_review_app(veivalg: Runn
         box = user.get_by_label("Skriv en melding")
 
         def say(text: str, answer: str) -> None:
-            before = user.locator(".vv-bot").count()
-            box.fill(text)
-            box.press("Enter")
-            user.wait_for_function(f"() => document.querySelectorAll('.vv-bot').length > {before}", timeout=60_000)
-            expect(user.locator(".vv-bot .vv-text", has_text=answer).last).to_be_visible(timeout=60_000)
+            widget_say(user, text, answer)
 
         say("hei", "Vil du at jeg tar vare på samtalen")
         say("2", "Hva vil du snakke om?")  # no to storing
@@ -487,27 +501,17 @@ def test_personal_data_typed_in_the_widget_never_reaches_the_review_transcript(v
 
     from tests.browser.conftest import ARGS, SCREENSHOTS
 
-    add_counsellor(veivalg, "petter")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         user = browser.new_context(viewport={"width": 700, "height": 900}, locale="nb-NO").new_page()
         user.goto(f"{veivalg.web}/chat")
-        box = user.get_by_label("Skriv en melding")
         for text, answer in (("hei", "Vil du at jeg tar vare på samtalen"), ("1", "Hva vil du snakke om?"),
                              (PERSONAL, ""), ("hva gjør en tømrer", "En tømrer")):
-            before = user.locator(".vv-bot").count()
-            box.fill(text)
-            box.press("Enter")
-            user.wait_for_function(f"() => document.querySelectorAll('.vv-bot').length > {before}", timeout=60_000)
-            expect(user.locator(".vv-bot .vv-text", has_text=answer).last).to_be_visible(timeout=60_000)
+            widget_say(user, text, answer)
         user.mouse.move(0, 0)
         user.screenshot(path=str(SCREENSHOTS / "privacy_widget_personal_data.png"), animations="disabled")
 
-        staff = browser.new_context(viewport={"width": 1000, "height": 1100}, locale="nb-NO").new_page()
-        staff.goto(f"{veivalg.web}/review/login")
-        staff.get_by_label("Brukernavn").fill("petter")
-        staff.get_by_label("Passord").fill(STAFF_PASSWORD)
-        staff.get_by_role("button", name="Logg inn").click()
+        staff = staff_page(browser, veivalg, "petter", height=1100)
         staff.goto(f"{veivalg.web}/review/samtaler")
         staff.get_by_role("link", name="Les samtalen").first.click()
         expect(staff.get_by_text("hva gjør en tømrer")).to_be_visible()

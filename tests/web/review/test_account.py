@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bot.settings import load_settings
 from bot.storage.engine import session_factory
 from bot.storage.tables.audit import AuditEntry
 from bot.web.review.app import mount_review
-from tests.fixtures.transcripts.seed import PASSWORD, csrf_of, log_in, logged_in_as, review_settings
+from tests.fixtures.transcripts.seed import PASSWORD, copied_settings, csrf_of, log_in, logged_in_as, review_settings
 
 NEW_PASSWORD = "et-helt-nytt-passord-2026"
 
@@ -25,13 +22,7 @@ def prepared(tmp_path_factory):
 
 @pytest.fixture
 def settings(prepared, tmp_path):
-    for name in ("tracker.db", "veivalg.db"):
-        shutil.copy(prepared.home / name, tmp_path / name)
-    return load_settings({
-        "VEIVALG_HOME": str(tmp_path), "VEIVALG_SECRET_KEY": prepared.secret_key,
-        "VEIVALG_TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
-        "VEIVALG_DATABASE_URL": f"sqlite:///{tmp_path / 'veivalg.db'}",
-    })
+    return copied_settings(prepared, tmp_path)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import time
 from base64 import b64encode
 from datetime import timedelta
@@ -16,7 +15,6 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import func, select, update
 
 from bot.clock import utcnow
-from bot.settings import load_settings
 from bot.staff import accounts
 from bot.storage.engine import session_factory
 from bot.storage.rasa_events import events
@@ -26,7 +24,15 @@ from bot.storage.tables.notes import Note
 from bot.web.review import conversations as routes
 from bot.web.review.app import mount_review
 from bot.web.review.security import SESSION_COOKIE
-from tests.fixtures.transcripts.seed import PASSWORD, csrf_of, log_in, logged_in_as, review_settings, sender
+from tests.fixtures.transcripts.seed import (
+    PASSWORD,
+    copied_settings,
+    csrf_of,
+    log_in,
+    logged_in_as,
+    review_settings,
+    sender,
+)
 
 KNAPP_DONE, HANDOVER, CRISIS = sender("knapp_done"), sender("handover"), sender("crisis")
 FALLBACKS, TRANSITION = sender("fallbacks"), sender("transition_unfinished")
@@ -43,14 +49,7 @@ def prepared(tmp_path_factory):
 
 @pytest.fixture
 def settings(prepared, tmp_path):
-    for name in ("tracker.db", "veivalg.db"):
-        shutil.copy(prepared.home / name, tmp_path / name)
-    return load_settings({
-        "VEIVALG_HOME": str(tmp_path),
-        "VEIVALG_SECRET_KEY": prepared.secret_key,
-        "VEIVALG_TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
-        "VEIVALG_DATABASE_URL": f"sqlite:///{tmp_path / 'veivalg.db'}",
-    })
+    return copied_settings(prepared, tmp_path)
 
 
 @pytest.fixture
