@@ -61,6 +61,7 @@ class Played:
     answers: list[list[str]] = field(default_factory=list)
     tracker: dict[str, Any] = field(default_factory=dict)
     handoffs: list[dict[str, Any]] = field(default_factory=list)
+    error: str = ""  # the bot did not answer (a timeout, a refused connection): every outcome fails
 
     @property
     def bot_texts(self) -> list[str]:
@@ -177,6 +178,8 @@ OUTCOMES: dict[str, Callable[[Played, dict[str, Any]], bool]] = {
 
 def judge(played: Played) -> list[tuple[str, bool]]:
     """Each outcome of the conversation and whether it held; an unknown outcome type counts as failed."""
+    if played.error:
+        return [(str(c["type"]), False) for c in played.conversation.outcome]
     return [(str(c["type"]), OUTCOMES.get(str(c["type"]), lambda p, c: False)(played, c))
             for c in played.conversation.outcome]
 
@@ -250,11 +253,15 @@ def play(stack: Stack, conversation: Conversation, http: requests.Session) -> Pl
         answer.raise_for_status()
         return [str(m.get("text") or "") for m in answer.json()]
 
-    send("hei")
-    if conversation.consent is not None:
-        send(conversation.consent)
-    for turn in conversation.turns:
-        played.answers.append(send(turn))
+    try:
+        send("hei")
+        if conversation.consent is not None:
+            send(conversation.consent)
+        for turn in conversation.turns:
+            played.answers.append(send(turn))
+    except requests.RequestException as exc:
+        played.error = f"{type(exc).__name__} after {len(played.answers)} turns"
+        return played
     played.tracker = http.get(f"{stack.api}/conversations/{sender}/tracker", params={"token": stack.token},
                               timeout=60).json()
     with sqlite3.connect(stack.database) as db:
@@ -268,7 +275,7 @@ def transcript(played: Played, checks: list[tuple[str, bool]]) -> str:
     """One conversation as it went, in Markdown: what the user typed and what the bot answered."""
     c = played.conversation
     lines = [f"### {c.id} ({c.channel}, storing: {c.consent or 'not answered'})", "", "```"]
-    for turn, answer in zip(c.turns, played.answers, strict=True):
+    for turn, answer in zip(c.turns, played.answers, strict=False):
         lines.append(f"> {turn}")
         lines.extend(f"Veivalg: {text}" for text in answer)
     lines += ["```", "", "Outcome: " + ", ".join(f"{kind} {'reached' if ok else 'NOT reached'}" for kind, ok in checks)]
@@ -294,6 +301,8 @@ def report(results: list[tuple[Played, list[tuple[str, bool]]]]) -> str:
         *(f"| {theme} | {sum(v)}/{len(v)} |" for theme, v in sorted(by_theme.items())), "",
         "| outcome | held |", "|---|---|",
         *(f"| {kind} | {by_type[kind] - failed_type[kind]}/{by_type[kind]} |" for kind in sorted(by_type)), "",
+        "No answer at all: " + (", ".join(f"`{p.conversation.id}` ({p.error})" for p, _ in results if p.error)
+                                  or "none") + ".",
         "Not reached: " + ", ".join(f"`{p.conversation.id}` ({', '.join(k for k, ok in c if not ok)})"
                                     for p, c in results if not all(ok for _, ok in c)) + ".",
     ]
@@ -316,10 +325,11 @@ def main() -> int:
             checks = judge(played)
             results.append((played, checks))
             mark = "ok " if all(ok for _, ok in checks) else "NOT"
-            verdicts = ", ".join(f"{kind}={'ja' if ok else 'nei'}" for kind, ok in checks)
+            verdicts = ", ".join(f"{kind}={'ja' if ok else 'nei'}" for kind, ok in checks) + (
+                f" ({played.error})" if played.error else "")
             print(f"[veivalg] {mark} {conversation.id}: {verdicts}")
             if args.only:
-                for turn, answer in zip(conversation.turns, played.answers, strict=True):
+                for turn, answer in zip(conversation.turns, played.answers, strict=False):
                     print(f"  > {turn}")
                     for text in answer:
                         print(f"    {text}")

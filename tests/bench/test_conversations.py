@@ -52,3 +52,9 @@ def test_language_listen_first_and_no_crash():
     assert judge(played) == [("language", False), ("interest_acknowledged", False), ("no_crash", True)]
     played.answers = [[]]
     assert judge(played)[2] == ("no_crash", False)
+
+
+def test_a_conversation_the_bot_stopped_answering_fails_every_outcome():
+    played = Played(conversation("hei", outcome=[{"type": "no_crash"}, {"type": "not_deleted"}]))
+    played.error = "ReadTimeout after 3 turns"
+    assert judge(played) == [("no_crash", False), ("not_deleted", False)]
