@@ -180,8 +180,8 @@ def port_in_use(url: str) -> bool:
         return sock.connect_ex((parts.hostname, parts.port)) == 0
 
 
-def start_service(settings: Settings, service: Service, timeout: float = 300.0) -> None:
-    """Start one service and wait until it answers; raise if it dies or hangs."""
+def refuse_busy_port(service: Service) -> None:
+    """Raise, in plain words, when another program already listens where the service would."""
     if service.probe is None and port_in_use(service.health_url):
         # Otherwise the other program's answer would pass for this one's, and this one would die unseen.
         address = service.health_url.rsplit("/", 1)[0]
@@ -189,6 +189,11 @@ def start_service(settings: Settings, service: Service, timeout: float = 300.0) 
             f"{address} er allerede i bruk, så {service.name} kan ikke starte. Kjører Veivalg allerede? "
             "Stopp det først, eller velg andre porter (docs/operations.md, «Settings»)."
         )
+
+
+def start_service(settings: Settings, service: Service, timeout: float = 300.0) -> None:
+    """Start one service and wait until it answers; raise if it dies or hangs."""
+    refuse_busy_port(service)
     service.start(settings.home, child_environment(settings) | service.env)
     echo(f"starter {service.name} ...")
     deadline = time.monotonic() + timeout
@@ -201,10 +206,37 @@ def start_service(settings: Settings, service: Service, timeout: float = 300.0) 
     echo(f"{service.name} er klar: {service.health_url.rsplit('/', 1)[0]}")
 
 
-def start_all(settings: Settings, services: list[Service]) -> None:
-    """Start the services in order, each ready before the next."""
+def start_together(settings: Settings, services: list[Service], stopping: threading.Event,
+                   timeout: float = 300.0) -> None:
+    """Start services at once (the Rasa servers load their models in parallel) and wait for all."""
     for service in services:
-        start_service(settings, service)
+        service.start(settings.home, child_environment(settings) | service.env)
+        echo(f"starter {service.name} ...")
+    deadline = time.monotonic() + timeout
+    waiting = list(services)
+    while waiting:
+        for service in list(waiting):
+            if service.ready():
+                echo(f"{service.name} er klar: {service.health_url.rstrip('/')}")
+                waiting.remove(service)
+            elif not service.running():
+                raise RuntimeError(f"{service.name} stoppet under oppstart:\n" + "\n".join(service.tail))
+        if stopping.is_set():
+            raise RuntimeError("avbrutt under oppstart")
+        if waiting and time.monotonic() > deadline:
+            raise RuntimeError(f"{', '.join(s.name for s in waiting)} svarte ikke innen {timeout:.0f} sekunder")
+        time.sleep(0.5)
+
+
+def start_all(settings: Settings, services: list[Service], stopping: threading.Event | None = None) -> None:
+    """Start every service at once and wait for all: none needs another to be up before it starts.
+
+    The action server, Rasa (loading its model) and the web process start in parallel; a busy port is
+    said plainly before anything starts.
+    """
+    for service in services:
+        refuse_busy_port(service)
+    start_together(settings, services, stopping or threading.Event())
 
 
 def supervise(settings: Settings, services: list[Service]) -> bool:
@@ -286,7 +318,7 @@ def run(settings: Settings, on_ready: Callable[[], None] | None = None) -> int:
     services = build_services(settings)
     stopping = stop_on_signals()
     try:
-        start_all(settings, services)
+        start_all(settings, services, stopping)
         echo(f"Veivalg svarer på {settings.rasa_url}/webhooks/rest/webhook  (Ctrl-C stopper)")
         echo(f"chat i nettleseren: {settings.web_url}/chat")
         echo(f"for veiledere: {settings.web_url}/review/")

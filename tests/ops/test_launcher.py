@@ -78,7 +78,7 @@ def test_a_port_already_in_use_is_said_plainly_and_nothing_is_started(tmp_path: 
 
     import pytest
 
-    from bot.ops.launcher import start_service
+    from bot.ops.launcher import start_all, start_service
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -91,5 +91,9 @@ def test_a_port_already_in_use_is_said_plainly_and_nothing_is_started(tmp_path: 
 
         with pytest.raises(RuntimeError, match=f"127.0.0.1:{port} er allerede i bruk"):
             start_service(settings, actions)
+        services = build_services(settings)
+        with pytest.raises(RuntimeError, match=f"127.0.0.1:{port} er allerede i bruk"):
+            start_all(settings, services)  # all at once: refused before any of them starts
 
     assert actions.process is None
+    assert all(service.process is None for service in services)

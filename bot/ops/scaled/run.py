@@ -8,11 +8,9 @@ conversations of its pair, and the pairs use both cores."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
-from bot.ops.launcher import Service, echo, start_service, stop_all, stop_on_signals, supervise, watch
-from bot.ops.runtime_env import child_environment
+from bot.ops.launcher import Service, echo, start_service, start_together, stop_all, stop_on_signals, supervise, watch
 from bot.ops.scaled.configuration import write_configuration
 from bot.ops.scaled.postgres import ensure_role_and_database, prepare_databases, prepare_postgres
 from bot.ops.scaled.profile import SENDER_HEADER, ScaledSettings, load_scaled_settings
@@ -20,28 +18,6 @@ from bot.ops.scaled.programs import find_program, postgres_bin_dir
 from bot.ops.scaled.services import build_services, port_in_use, snapshot_model
 from bot.ops.training import model_path
 from bot.settings import Settings, SettingsError
-
-
-def start_together(settings: Settings, services: list[Service], stopping: threading.Event,
-                   timeout: float = 300.0) -> None:
-    """Start services at once (the Rasa servers load their models in parallel) and wait for all."""
-    for service in services:
-        service.start(settings.home, child_environment(settings) | service.env)
-        echo(f"starter {service.name} ...")
-    deadline = time.monotonic() + timeout
-    waiting = list(services)
-    while waiting:
-        for service in list(waiting):
-            if service.ready():
-                echo(f"{service.name} er klar: {service.health_url.rstrip('/')}")
-                waiting.remove(service)
-            elif not service.running():
-                raise RuntimeError(f"{service.name} stoppet under oppstart:\n" + "\n".join(service.tail))
-        if stopping.is_set():
-            raise RuntimeError("avbrutt under oppstart")
-        if waiting and time.monotonic() > deadline:
-            raise RuntimeError(f"{', '.join(s.name for s in waiting)} svarte ikke innen {timeout:.0f} sekunder")
-        time.sleep(0.5)
 
 
 def start_all(scaled: ScaledSettings, services: list[Service], stopping: threading.Event) -> None:
