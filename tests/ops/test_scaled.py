@@ -327,6 +327,29 @@ def test_redis_ready_needs_a_pong():
     assert scaled.redis_ready("127.0.0.1", port) is False  # nothing listens any more
 
 
+def test_redis_ready_with_a_password_waits_for_both_answers_even_when_they_come_apart():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+
+    def answer_in_two_parts() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(128)
+            connection.sendall(b"+OK\r\n")
+            time.sleep(0.2)
+            connection.sendall(b"+PONG\r\n")
+
+    try:
+        thread = threading.Thread(target=answer_in_two_parts)
+        thread.start()
+        assert scaled.redis_ready("127.0.0.1", port, "pw") is True
+        thread.join()
+    finally:
+        server.close()
+
+
 def test_a_service_with_a_probe_is_ready_when_the_probe_says_so_and_stops_with_its_signal(tmp_path: Path):
     import sys
 

@@ -52,7 +52,7 @@ def redis_ready(host: str, port: int, password: str = "") -> bool:
         with socket.create_connection((host, port), timeout=2) as connection:
             connection.sendall(command)
             reply = b""
-            while reply.count(b"\r\n") < command.count(b"PING"):
+            while reply.count(b"\r\n") < (2 if password else 1):  # +OK for AUTH, then +PONG
                 chunk = connection.recv(64)
                 if not chunk:
                     break
