@@ -134,29 +134,27 @@ class Settings:
     redis_tls: bool = False
     redis_ca_file: str = ""
 
-    @property
-    def rasa_api_token(self) -> str:
-        """Token for Rasa's HTTP API (loopback only), used by the review app to pause and resume."""
+    def _derived(self, purpose: bytes) -> str:
+        """A secret of its own for each purpose, derived from the one secret key (HMAC-SHA256)."""
         import hashlib
         import hmac
 
-        return hmac.new(self.secret_key.encode(), b"veivalg-rasa-api", hashlib.sha256).hexdigest()
+        return hmac.new(self.secret_key.encode(), purpose, hashlib.sha256).hexdigest()
+
+    @property
+    def rasa_api_token(self) -> str:
+        """Token for Rasa's HTTP API (loopback only), used by the review app to pause and resume."""
+        return self._derived(b"veivalg-rasa-api")
 
     @property
     def action_server_secret(self) -> str:
         """Shared secret Rasa sends to the action server in a header; the action server refuses without it."""
-        import hashlib
-        import hmac
-
-        return hmac.new(self.secret_key.encode(), b"veivalg-action-server", hashlib.sha256).hexdigest()
+        return self._derived(b"veivalg-action-server")
 
     @property
     def channel_secret(self) -> str:
         """Shared secret the REST channel requires in CHANNEL_SECRET_HEADER; the web process sends it."""
-        import hashlib
-        import hmac
-
-        return hmac.new(self.secret_key.encode(), b"veivalg-rest-channel", hashlib.sha256).hexdigest()
+        return self._derived(b"veivalg-rest-channel")
 
     @property
     def web_url(self) -> str:

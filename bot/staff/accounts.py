@@ -30,6 +30,7 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$")
 
 
 WAIT_TEXT = "Vent noen sekunder, og prøv igjen."
+LOCKED_TEXT = f"For mange forsøk. Vent {LOCK_MINUTES} minutter og prøv igjen."
 
 
 class AccountError(ValueError):
@@ -223,7 +224,7 @@ def change_password(
     checked = authenticate(str(user.username), current, session=session, client=client)
     if checked.user is None or checked.user.id != user.id:
         if checked.locked:
-            raise AccountError(f"For mange forsøk. Vent {LOCK_MINUTES} minutter og prøv igjen.")
+            raise AccountError(LOCKED_TEXT)
         if checked.wait:
             raise AccountError(WAIT_TEXT)
         raise AccountError("Det nåværende passordet stemmer ikke.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -78,6 +79,12 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def summaries_shown(contact_codes: Iterable[str]) -> str | None:
+    """The audit detail of a queue view: whose shared summaries were on the screen."""
+    shown = list(contact_codes)
+    return f"sammendrag vist: {', '.join(shown)}" if shown else None
 
 
 READING_INTERVAL = timedelta(minutes=1)

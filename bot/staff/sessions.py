@@ -28,6 +28,12 @@ def open_session(user_id: int, *, session: Session) -> str:
     return token
 
 
+def _expired(row: ReviewSession, now: datetime) -> bool:
+    """Idle for 30 minutes or 8 hours old."""
+    created, seen = aware(row.created_at), aware(row.last_seen_at)
+    return created is None or seen is None or now - created > ABSOLUTE or now - seen > IDLE
+
+
 def still_open(token: str | None, user_id: int, *, session: Session, now: datetime | None = None) -> bool:
     """True while the session is neither ended, idle for 30 minutes nor 8 hours old; then it counts as seen."""
     if not token:
@@ -36,8 +42,7 @@ def still_open(token: str | None, user_id: int, *, session: Session, now: dateti
     if row is None or row.user_id != user_id or row.ended_at is not None:
         return False
     now = now or utcnow()
-    created, seen = aware(row.created_at), aware(row.last_seen_at)
-    if created is None or seen is None or now - created > ABSOLUTE or now - seen > IDLE:
+    if _expired(row, now):
         row.ended_at = now
         return False
     row.last_seen_at = now
@@ -58,10 +63,7 @@ def open_sessions(user_id: int, *, session: Session, now: datetime | None = None
         select(ReviewSession).where(ReviewSession.user_id == user_id, ReviewSession.ended_at.is_(None))
         .order_by(ReviewSession.last_seen_at.desc())
     ).scalars()
-    return [
-        row for row in rows
-        if now - (aware(row.created_at) or now) <= ABSOLUTE and now - (aware(row.last_seen_at) or now) <= IDLE
-    ]
+    return [row for row in rows if not _expired(row, now)]
 
 
 def is_this(row: ReviewSession, token: str | None) -> bool:
@@ -79,5 +81,4 @@ def close_others(user_id: int, keep: str | None, *, session: Session) -> int:
 
 def close_all_for(user_id: int, *, session: Session) -> None:
     """Every open session of a user, for example when the account is disabled."""
-    session.execute(update(ReviewSession).where(ReviewSession.user_id == user_id, ReviewSession.ended_at.is_(None))
-                    .values(ended_at=utcnow()))
+    close_others(user_id, None, session=session)

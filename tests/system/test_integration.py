@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from bot.paths import PROJECT_ROOT
+from tests.browser.conftest import ARGS, CHROMIUM, SCREENSHOTS, needs_chromium
 
 MODEL = PROJECT_ROOT / "models" / "veivalg.tar.gz"
 STARTUP_SECONDS = 240
@@ -405,9 +406,6 @@ def test_a_counsellor_takes_over_live_and_hands_back(veivalg: Running):
     assert user.say("hva gjør en tømrer")[0]["text"].startswith("En tømrer")
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
 def staff_page(browser: Any, veivalg: Running, name: str, height: int = 900) -> Any:
     """A new browser context with a counsellor logged in to the review app."""
     add_counsellor(veivalg, name)
@@ -431,15 +429,13 @@ def widget_say(user: Any, text: str, answer: str) -> None:
     expect(user.locator(".vv-bot .vv-text", has_text=answer).last).to_be_visible(timeout=60_000)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: run `make system-deps`")
+@needs_chromium
 def test_a_declined_handover_seen_in_the_widget_and_the_review_app(veivalg: Running):
     """The user says no to storing and to sharing, writes a name and a number, asks for a person: the
     counsellor sees only what is written after the takeover, redacted (screenshots in docs/screenshots)."""
     import re
 
     from playwright.sync_api import expect, sync_playwright
-
-    from tests.browser.conftest import ARGS, SCREENSHOTS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -494,12 +490,10 @@ PERSONAL = ("Jeg heter Ola Nordmann og bor i Tveitkroken 6H, 0475 Oslo. Ring meg
             "ola.nordmann@example.org. Fødselsnummeret mitt er 20117925049.")
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed: run `make system-deps`")
+@needs_chromium
 def test_personal_data_typed_in_the_widget_never_reaches_the_review_transcript(veivalg: Running):
     """Said yes to storing, then a message full of personal data: the counsellor's transcript shows none of it."""
     from playwright.sync_api import expect, sync_playwright
-
-    from tests.browser.conftest import ARGS, SCREENSHOTS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)

@@ -42,8 +42,10 @@ def cmd_handoffs_list(args: argparse.Namespace, settings: Settings) -> int:
     statuses = (NEW, TAKEN, DONE) if args.all else (NEW, TAKEN)
     with session_factory(settings.database_url).begin() as session:
         entries = [entry.as_dict() for entry in queue(session=session, statuses=statuses)]
+    from bot.staff.audit import summaries_shown
+
     shown = [str(entry["contact_code"]) for entry in entries if entry.get("summary")] if args.json else []
-    _audited_read(settings, "queue", detail=f"sammendrag vist: {', '.join(shown)}" if shown else None)
+    _audited_read(settings, "queue", detail=summaries_shown(shown))
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
         return 0

@@ -16,9 +16,14 @@ router = APIRouter()
 anyone = user_with_role(*accounts.ROLES)
 
 
-def _page(request: Request, db: Session, user: User, error: str | None = None) -> Response:
+def _this_session(request: Request) -> str | None:
+    """The server-side session token behind this browser's cookie."""
     who = security.identity(request)
-    token = who.session_token if who else None
+    return who.session_token if who else None
+
+
+def _page(request: Request, db: Session, user: User, error: str | None = None) -> Response:
+    token = _this_session(request)
     rows = sessions.open_sessions(int(user.id), session=db)
     listed = [{"row": row, "this": sessions.is_this(row, token)} for row in rows]
     return render(request, "account.html", {
@@ -34,8 +39,7 @@ def account(request: Request, user: User = Depends(anyone), db: Session = Depend
 
 @router.post("/konto/logg-ut-andre", dependencies=[Depends(valid_form)])
 def end_other_sessions(request: Request, user: User = Depends(anyone), db: Session = Depends(database)) -> Response:
-    who = security.identity(request)
-    ended = sessions.close_others(int(user.id), who.session_token if who else None, session=db)
+    ended = sessions.close_others(int(user.id), _this_session(request), session=db)
     record(db, user, "sessions_end_others", detail=str(ended))
     security.flash(request, "Du er logget ut alle andre steder." if ended else "Du var ikke logget inn andre steder.")
     return redirect(request, "/konto")
@@ -56,8 +60,7 @@ def change_password(
     except accounts.AccountError as exc:
         record(db, user, "password_change_failed")
         return _page(request, db, user, str(exc))
-    who = security.identity(request)
-    sessions.close_others(int(user.id), who.session_token if who else None, session=db)
+    sessions.close_others(int(user.id), _this_session(request), session=db)
     record(db, user, "password_change")
     security.flash(request, "Passordet er byttet. Alle andre pålogginger er avsluttet.")
     return redirect(request, "/konto")

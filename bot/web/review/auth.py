@@ -48,7 +48,7 @@ def login(
         action = "login_locked" if result.locked else "login_wait" if result.wait else "login_failed"
         audit.record(action, session=db, username=name or "(tomt)")
         error = (
-            f"For mange forsøk. Vent {accounts.LOCK_MINUTES} minutter og prøv igjen."
+            accounts.LOCKED_TEXT
             if result.locked
             else accounts.WAIT_TEXT if result.wait
             else "Feil brukernavn eller passord. Prøv igjen."

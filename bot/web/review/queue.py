@@ -48,8 +48,7 @@ def queue_page(request: Request, user: User = Depends(counsellor), db: Session =
     entries = handover.queue(session=db)
     stored = {e.sender_id for e in entries if transcripts.conversation_exists(e.sender_id, session=db)}
     online = handover.is_online(user.username, session=db)
-    shown = [e.contact_code for e in entries if e.summary]
-    record(db, user, "queue", detail=f"sammendrag vist: {', '.join(shown)}" if shown else None)
+    record(db, user, "queue", detail=audit.summaries_shown(e.contact_code for e in entries if e.summary))
     return render(request, "queue.html", {"section": "ko", "entries": entries, "stored": stored,
                                           "online": online, "me": user.username})
 
