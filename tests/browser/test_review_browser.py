@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Response, expect
 
 from bot.storage.engine import session_factory
 from bot.storage.tables.ratings import Rating
@@ -49,9 +49,18 @@ def _log_in(page: Page, site: str, username: str, start: str) -> None:
     expect(page.get_by_role("heading", name="Logg inn")).to_be_visible()
     page.get_by_label("Brukernavn").fill(username)
     page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    # An argon2 check takes a while on a busy machine: wait for the login to finish, not a fixed 5 s.
+    expect(page.get_by_label("Passord")).to_have_value(PASSWORD)
+    # An argon2 check takes a while on a busy machine: wait for the answer to the form, not a fixed time,
+    # and say what came back when it was not the way in (a CI run once timed out here without a clue).
+    with page.expect_response(_login_post, timeout=60_000) as answer:
+        page.get_by_role("button", name="Logg inn").click()
+    response = answer.value
+    assert response.status == 303, f"login answered {response.status}: {response.text()[:2000]}"
     page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)
+
+
+def _login_post(response: Response) -> bool:
+    return response.request.method == "POST" and response.url.split("?")[0].endswith("/review/login")
 
 
 def test_a_counsellor_finds_reads_annotates_and_exports_a_conversation(page: Page, site: str, tmp_path: Path):
