@@ -43,8 +43,8 @@ def pattern_set() -> PatternSet:
 def without_ordinary(text: str) -> str:
     """The spelt message with idioms, jobs and sports that share words with a crisis taken out."""
     for pattern in pattern_set().ordinary:
-        text = pattern.sub(" ", text)
-    return re.sub(" +", " ", text).strip()
+        text = re.sub(" +", " ", pattern.sub(" ", text))  # the next phrase sees one space where one was taken
+    return text.strip()
 
 
 def matching_level(text: str | None) -> str | None:

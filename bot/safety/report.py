@@ -139,4 +139,6 @@ def held_out_sets(tests_dir: Path) -> list[tuple[str, Path]]:
             ("fourth set (blind run 89.3 %, 11.5 %; since used for tuning)",
              tests_dir / "safety" / "heldout_fourth.yml"),
             ("fifth set (blind run 84.8 %, 11.0 %; since used for tuning)",
-             tests_dir / "safety" / "heldout_fifth.yml")]
+             tests_dir / "safety" / "heldout_fifth.yml"),
+            ("sixth set (blind run 88.5 %, 11.4 %; since used for tuning)",
+             tests_dir / "safety" / "heldout_sixth.yml")]
