@@ -146,11 +146,19 @@ def _plan_contains(played: Played, check: dict[str, Any]) -> bool:
 
 
 def _interest_acknowledged(played: Played, check: dict[str, Any]) -> bool:
-    """The bot answered in the user's own terms before any test: its first answer names the interest."""
+    """The bot answered in the user's own terms before any test: an answer before the test names the interest.
+
+    A greeting may come first («hei», then the interest); an answer that starts the test does not count.
+    """
     interest = folded(str(check.get("interest") or ""))
-    first = folded(" ".join(played.answers[0] if played.answers else []))
-    started_test = "setning 1 av" in first
-    return not started_test and (interest in first if interest else "liker" in first or "interess" in first)
+    before: list[str] = []
+    for answer in played.answers:
+        text = folded(" ".join(answer))
+        if "setning 1 av" in text:
+            break
+        before.append(text)
+    heard = " ".join(before)
+    return interest in heard if interest else "liker" in heard or "interess" in heard
 
 
 OUTCOMES: dict[str, Callable[[Played, dict[str, Any]], bool]] = {

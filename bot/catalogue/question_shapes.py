@@ -12,10 +12,14 @@ _SHAPES = (
     (POLITIATTEST, re.compile(r"\bpolitiattest\b")),
     (INFO, re.compile(r"^(hva|ka|kva|kor|hvor mye) (tjener|tjenar|tener|tjen|far|tjene)\b")),
     (ROUTE, re.compile(r"^(hvordan|korleis|kordan|assen|hvorden|how) (blir|bli|vert|verte|become|can)\b")),
-    (ROUTE, re.compile(r"^(kan|kann|ka) (jeg|eg|ae|e|man|i) (bli|verte|ta utdanning som|utdanne meg til)\b")),
+    (ROUTE, re.compile(r"^(kan|kann|ka) (jeg|eg|ae|e|man|en|i) (bli|verte|ta utdanning som|utdanne meg til)\b")),
     (INFO, re.compile(r"^(hva|ka|kva|what) (gjor|gjer|driv|driver|does|do)\b")),
     (INFO, re.compile(r"^(hva er|ka e|kva er|what is) (en|ei|et|ein|eit|a|an)\b")),
 )
+# «Jeg vil bli X» is about an occupation only when X looks like one («mekaniker», «kokk»), not «bedre» or «frisk».
+_WISH = re.compile(r"\b(vil|ville|onsker a|onsker|har lyst til a|har lyst a|lyst a|drommer om a|want to|wanna) "
+                   r"(bli|verte|jobbe som|jobba som|become|be a|be an|work as)\b")
+_LOOKS_LIKE_AN_OCCUPATION = re.compile(r"(er|ar|or|ist|ent|log|graf|kokk|tolk|vakt|smed|lege|sjef|dj)$")
 
 
 def occupation_question_intent(text: str | None) -> str | None:
@@ -23,9 +27,12 @@ def occupation_question_intent(text: str | None) -> str | None:
     if not text or text.startswith("/") or len(text) > 120:
         return None
     folded = fold(text)
-    if guess_mention(text) is None:
+    mention = guess_mention(text)
+    if mention is None:
         return None
     for intent, shape in _SHAPES:
         if shape.search(folded):
             return intent
+    if _WISH.search(folded) and _LOOKS_LIKE_AN_OCCUPATION.search(mention):
+        return ROUTE
     return None

@@ -13,11 +13,12 @@ from bot.rasa_adapter.rule_component import RuleComponent
 TRANSITION_KEY = "transition_mentioned"
 SHAPE_KEY = "occupation_question_shape"
 # The model's own answers that a question of an occupation's shape overrules: it did not understand, put a
-# question about an occupation it has never seen outside its scope, or took it for a reflection topic.
+# question about an occupation it has never seen outside its scope, took it for a reflection topic, or took
+# «jeg vil bli mekaniker» for a wish for suggestions.
 OVERRULED = frozenset({
     "nlu_fallback", "out_of_scope", "discuss_transition", "explore_self_in_context", "explore_chances_and_limits",
     "explore_choice_and_chance", "explore_change_and_stability", "explore_adaptation_and_resistance",
-    "dont_know", "answer_somewhat", "skip_question",
+    "dont_know", "answer_somewhat", "skip_question", "ask_occupation_suggestions",
 })
 TRANSITION_INTENT = "discuss_transition"
 ROUTE_INTENT = "ask_education_path"

@@ -25,3 +25,15 @@ def test_the_shape_of_an_occupation_question_gives_its_intent(text: str, intent:
 ])
 def test_other_questions_have_no_occupation_shape(text):
     assert occupation_question_intent(text) is None
+
+
+@pytest.mark.parametrize("text", ["jeg vil bli mekaniker", "har lyst å bli kokk", "kan man bli dykker",
+                                  "vil bli lærer", "i want to become a welder"])
+def test_a_wish_to_become_an_occupation_is_a_question_about_the_route(text: str):
+    assert occupation_question_intent(text) == "ask_education_path"
+
+
+@pytest.mark.parametrize("text", ["jeg vil bli bedre", "jeg vil bli frisk", "jeg vil bli rusfri",
+                                  "jeg vil bli løslatt", "jeg vil bli en bedre far", "jeg vil bli sterkere"])
+def test_a_wish_to_become_something_else_is_not_an_occupation(text: str):
+    assert occupation_question_intent(text) is None

@@ -41,3 +41,13 @@ def test_a_question_about_an_unknown_occupation_reaches_the_catalogue_instead_of
     assert unknown.get(INTENT) == {"name": "ask_occupation_info", "confidence": 1.0}
     assert route.get(INTENT)["name"] == "ask_education_path"
     assert weather.get(INTENT)["name"] == "out_of_scope"
+
+
+def test_a_wish_to_become_a_named_occupation_is_about_that_occupation_not_suggestions():
+    mechanic = message("jeg vil bli mekaniker", "ask_occupation_suggestions")
+    anything = message("hva slags jobb passer for meg", "ask_occupation_suggestions")
+
+    OccupationFirst().process([mechanic, anything])
+
+    assert mechanic.get(INTENT)["name"] == "ask_education_path"
+    assert anything.get(INTENT)["name"] == "ask_occupation_suggestions"

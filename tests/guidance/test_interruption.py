@@ -1,0 +1,71 @@
+"""One interruption mechanism for every form: no form reads a request as its answer, every form can be resumed."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.guidance import interruption
+from bot.paths import PROJECT_ROOT
+
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+RULES = yaml.safe_load((PROJECT_ROOT / "data" / "rules" / "interruptions.yml").read_text(encoding="utf-8"))["rules"]
+
+
+def free_text_mappings() -> list[tuple[str, str, dict]]:
+    """(slot, form, mapping) for every slot a form fills from any text."""
+    found = []
+    for slot, spec in DOMAIN["slots"].items():
+        for mapping in spec.get("mappings") or []:
+            if mapping.get("type") == "from_text":
+                for condition in mapping.get("conditions") or []:
+                    found.append((slot, condition["active_loop"], mapping))
+    return found
+
+
+def test_every_form_can_be_paused():
+    assert set(DOMAIN["forms"]) == set(interruption.PAUSABLE)
+
+
+def _id(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@pytest.mark.parametrize(("slot", "form", "mapping"), free_text_mappings(), ids=_id)
+def test_no_form_reads_a_request_as_its_answer(slot: str, form: str, mapping: dict):
+    missing = set(interruption.REQUESTS) - set(mapping.get("not_intent") or [])
+    assert not missing, f"{slot} in {form} would take {sorted(missing)} as an answer"
+
+
+def test_every_pausable_form_has_a_rule_to_go_back_to_it():
+    resumed = {step["action"] for rule in RULES for step in rule["steps"]
+               if "action" in step and step["action"] in interruption.PAUSABLE}
+    assert resumed == set(interruption.PAUSABLE)
+
+
+@pytest.mark.parametrize("form", interruption.PAUSABLE)
+def test_a_paused_form_is_offered_whatever_came_before(form: str):
+    assert interruption.offer_after(form, "utter_help") == "utter_offer_resume"
+    assert interruption.resume_choice(form) == form
+    assert interruption.decline_choice(form) == interruption.DECLINED
+
+
+def test_with_nothing_paused_each_request_ends_as_it_did_before():
+    assert interruption.offer_after(None, "utter_help") == "utter_menu"
+    assert interruption.offer_after(None, "action_show_plan") is None
+    assert interruption.offer_after(None, "action_request_handover") is None
+    assert interruption.offer_after(None, "utter_privacy_details") == "utter_anything_else"
+    assert interruption.form_to_pause("some_other_loop") is None
+    assert interruption.resume_choice(None) == interruption.decline_choice(None) == interruption.NOTHING
+
+
+def test_the_resuming_slot_knows_every_choice():
+    values = set(DOMAIN["slots"]["resuming"]["values"])
+    assert values == {*interruption.PAUSABLE, interruption.DECLINED, interruption.NOTHING}
+
+
+def test_the_offer_is_one_question_with_a_button_for_each_answer():
+    offer = DOMAIN["responses"]["utter_offer_resume"][0]
+    assert offer["text"].count("?") == 1
+    assert [b["payload"] for b in offer["buttons"]] == ["/resume_form", "/deny"]
+
