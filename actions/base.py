@@ -6,7 +6,7 @@ import logging
 from abc import ABCMeta, abstractmethod
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -101,3 +101,28 @@ def forget_form_answer(tracker: Tracker) -> list[dict[str, Any]]:
 
     requested = tracker.get_slot("requested_slot")
     return [SlotSet(requested, None)] if tracker.active_loop.get("name") and requested else []
+
+
+class AnswerFirstFormValidation(FormValidationAction):
+    """Every form's validation: inside a form a message is an answer unless it clearly asks for something.
+
+    The domain keeps requests out of the forms' free-text answers (`not_intent`); when the model heard a
+    request in a message that does not say what it asks for («at jeg kan lese bedre» as a privacy
+    question), the message fills the requested slot after all (bot/guidance/interruption.py).
+    """
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        from rasa_sdk.events import SlotSet
+
+        from bot.guidance import interruption
+
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        latest = tracker.latest_message or {}
+        intent = (latest.get("intent") or {}).get("name")
+        text = latest.get("text")
+        if not requested or intent not in interruption.REQUESTS or interruption.looks_like_request(intent, text):
+            return events
+        return [*events, SlotSet(requested, text)]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.base import AnswerFirstFormValidation
 from bot.handover.queue import anyone_online
 from bot.storage.engine import session_factory
 
@@ -32,7 +33,7 @@ def yes_or_no(value: Any) -> str | None:
     return None
 
 
-class ValidateHandoverForm(FormValidationAction):
+class ValidateHandoverForm(AnswerFirstFormValidation):
     """Unclear answers are read as no: nothing is shared and no live chat starts without a clear yes."""
 
     def name(self) -> str:

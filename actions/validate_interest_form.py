@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import AnswerFirstFormValidation
 from bot.catalogue import interests
 
 
-class ValidateInterestForm(FormValidationAction):
+class ValidateInterestForm(AnswerFirstFormValidation):
     """One slot, filled once per statement: the answers gather in `interest_scores`."""
 
     def name(self) -> str:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import question_from
+from actions.base import AnswerFirstFormValidation, question_from
 from bot.catalogue.dialogue import answer
 from bot.guidance import knapp_turn, knapper
 from bot.guidance.plan import plan_messages
 from bot.storage.engine import session_factory
 
 
-class ValidateKnappForm(FormValidationAction):
+class ValidateKnappForm(AnswerFirstFormValidation):
     """One slot, filled once per question: the answers gather in `knapp_answers` (bot/guidance/knapp_turn.py)."""
 
     def name(self) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.base import AnswerFirstFormValidation
 from bot.guidance.plan import plan_lines
 from bot.guidance.plan_edit import CANCEL, NOT_NEEDED, REMOVE, choice_of, line_of, new_text_of
 from bot.storage.engine import session_factory
@@ -15,7 +16,7 @@ from bot.storage.engine import session_factory
 CANCELLED = {"plan_line": CANCEL, "plan_edit_choice": CANCEL, "plan_new_text": NOT_NEEDED}
 
 
-class ValidatePlanEditForm(FormValidationAction):
+class ValidatePlanEditForm(AnswerFirstFormValidation):
     """Cancelling at any step fills every slot, so the form ends and nothing changes."""
 
     def name(self) -> str:
@@ -39,7 +40,10 @@ class ValidatePlanEditForm(FormValidationAction):
         text = "" if slot_value is None else str(slot_value)
         if text == CANCEL or choice_of(text) == CANCEL:
             return dict(CANCELLED)
-        line = line_of(text, self._lines(tracker))
+        lines = self._lines(tracker)
+        if any(known.ref == text for known in lines):
+            return {"plan_line": text}  # already chosen: the form was paused and taken up again
+        line = line_of(text, lines)
         return {"plan_line": line.ref if line else None}
 
     def validate_plan_edit_choice(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import AnswerFirstFormValidation
 from bot.guidance.rating import NO_COMMENT, parse_rating
 
 
-class ValidateRatingForm(FormValidationAction):
+class ValidateRatingForm(AnswerFirstFormValidation):
     """A rating that is not 1-5 means the user did not want to rate: no comment is asked then."""
 
     def name(self) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
+from bot.text.folding import fold
+
 # The forms a request can pause; each can be taken up again where it stopped (its slots keep the answers).
 PAUSABLE = ("knapp_form", "interest_form", "plan_edit_form", "handover_form", "rating_form")
 # The intents that are requests wherever they come: no form reads them as an answer (domain.yml's
 # `not_intent` lists; tests/guidance/test_interruption.py checks every form).
 REQUESTS = ("request_human", "express_crisis", "ask_help", "ask_privacy", "delete_my_data",
-            "request_summary", "edit_plan", "resume_form")
+            "request_summary", "edit_plan")
 DECLINED = "declined"
 NOTHING = "nothing"
 # With nothing paused, what follows a handled request is what followed it before: the menu after help,
@@ -41,3 +45,60 @@ def resume_choice(paused: str | None) -> str:
 def decline_choice(paused: str | None) -> str:
     """The value of the `resuming` slot when the user says no: «declined» a paused form, or «nothing»."""
     return DECLINED if paused in PAUSABLE else NOTHING
+
+
+# Inside a form most messages are answers, and the intent model sometimes hears a request in one
+# («at jeg kan lese bedre» taken as a privacy question). There a request must also say what it asks for.
+_PEOPLE = r"(vakt\w*|betjent\w*|kontaktbetjent\w*|friomsorg\w*|fengsel\w*|politi\w*|guards?|prison|officers?|nan|noen|nokon|andre|ansatte|skolen|nav|veileder\w*|advokat\w*|dommer\w*|retten)"
+_CUES = {
+    "ask_privacy": re.compile(
+        r"\b(lagr\w*|hvem|kven|kem|who|personvern|anonym\w*|hemmelig|taushetsplikt|privat\w*|private|privacy|"
+        r"konfidensi\w*|confidential|overvak\w*|monitor\w*|navnet mitt|personnummer\w*|sammendrag\w*|logg\w*|"
+        r"journal\w*|mapp\w*|saken min|retten|mot meg|against me|opplysning\w*|dataene?|stored?|keep|kept|"
+        r"beholder|(tar|tek|ta) (\w+ )?vare pa|tilgang|access|trygt|safe|secret|sendt til|videre til|havner|"
+        r"(ser|se|leser|lese|les|read|reads|see|sees|vet|veit|far|knows?) (\w+ ){0,2}" + _PEOPLE + r"|"
+        + _PEOPLE + r" (\w+ ){0,2}(ser|se|leser|lese|les|read|see|vet|veit|far vite|far se|far lese)|"
+        r"(lese|les|leser|read) (dette|det|chatten|samtalen|this|it)|kriminalomsorg\w*|friomsorg\w*|miljoterapeut\w*|"
+        r"(skjer|happens) med (det|dette|samtalen)|det (jeg|eg|ae|e|i) skriv\w*|what i write)\b"),
+    "delete_my_data": re.compile(
+        r"\b(slett\w*|slet|delete|erase|wipe|visk\w* ut|kast\w* alt|fjern\w* (alt|hele|samtalen|chatten|meldinge\w*|"
+        r"det (jeg|ae|e|eg)|\w*data\w*|opplysning\w*)|(ta|tar) (bort|vekk) (alt|hele|samtalen|chatten|det (jeg|ae|e|eg))|"
+        r"vekk med alt|glem\w* (alt|meg|det|hele|samtalen)|forget (me|everything|this|it)|remove (my|everything|this))\b"
+        r"(?! (gjeld\w*|dom\w*|rulleblad\w*|straff\w*|lan\w*|fortid\w*|tanke\w*))"),
+    "request_summary": re.compile(
+        r"\b(plan\w*|oppsum\w*|sammendrag\w*|summary|samle det|neste steg\w*|next steps?|"
+        r"(hva|kva|ka|what) (har|ble|var|have|did) (vi|jeg|eg|e|ae|we|i) (\w+ ){0,2}(snakk\w*|sagt|skrevet|kommet|"
+        r"enige|talked|said|written|agreed|prata)|(hva|kva|ka|what) vi har)\b"),
+    "edit_plan": re.compile(
+        r"\b(plan\w*|linj\w*|line)\b.*\b(endr\w*|rett\w*|fjern\w*|forandr\w*|bytt\w*|feil|stemmer|riktig|"
+        r"slett\w*|bort|vekk|skrive om|edit|change|fix|wrong|remove|korriger\w*|ikke ha med|ikke .{0,10}sta)\b|"
+        r"\b(endr\w*|rett\w*|fjern\w*|forandr\w*|bytt\w*|slett\w*|skrive om|ta bort|ta vekk|edit|change|fix|remove|"
+        r"korriger\w*)\b.*\b(plan\w*|linj\w*|svar\w*|line|answer)\b|\b(skrev|skreiv|wrote) feil\b|"
+        r"\bangrer pa det (jeg|eg) skrev\b|\b(feil|stemmer|riktig|ikke ha med|ikke .{0,12}sta)\b.*\b(plan\w*|linj\w*)\b"),
+    "ask_help": re.compile(
+        r"(^\W*(\w+\W+){0,2}(hjelp\w*|help|hjeeelp)\W*(\w+\W*)?$|\bhjelp\w*\W+(hva|hvordan|korleis|meg a komme|"
+        r"meg med a bruke|med a bruke)|"
+        r"\b(hva|kva|ka|what) (kan|can|gjor|does|do) (du|jeg|eg|e|ae|i|you|denne|dette|den)\b|"
+        r"\b(hvordan|hvordn|korleis|koss|assen|how) (\w+ )?(bruk\w*|funk\w*|virk\w*|fungerer|velg\w*|gar jeg|kjem eg|"
+        r"kommer jeg|begynn\w*|start\w*|skal jeg|do i|does)\b|\b(skjonn\w*|forsta\w*|forstar|understand) (ikke|ikkje|"
+        r"itj|not|ingenting)|\bforklar\w*|\bmeny\w*|\bvalg(ene)?\b|\binstruks\w*|\bnoe annet\b|\bsomething else\b|"
+        r"\bhva (er|slags) (veivalg|dette|denne|karriereknapp\w*|poenget|hensikten|sporsmal|hjelp|ting)|\btil for\b|"
+        r"\blaget for\b|\b(boten|chatten|tjenesten|programmet|tingen)\b|"
+        r"\b(vet|veit) (ikke|ikkje) (hva|kva|ka|hvordan) (jeg|eg|e|ae) (skal|bruker)|\bhvor (starter|begynner|skal jeg "
+        r"trykke)|\b(start\w*|begynn\w*) pa nytt|\btrykk\w*|\bknapp\w*|\b(hva|kva|ka) (er|e) (dette|det|du)\b|"
+        r"\bwhat (is|are) (this|you)\b|\b(poenget|meningen) med\b|\bvis meg hva du\b|\bhvilke ting\b|"
+        r"\b(hva|kva|ka) (\w+ ){0,4}(kan|skal) (jeg|eg|e|ae) (gjore|sporre|skrive)\b|\bwhat .{0,20}\bfor\b|"
+        r"\bhow (this|it) works|\b(hva|kva|ka) (\w+ )?hjelper du\b|\bhva er mulig)"),
+    "request_human": re.compile(
+        r"(\w*(veileder|veilder|rettleiar|radgiver|radgjevar|karrieresenter)\w*|\b(person\w*|menneske\w*|menneke|"
+        r"ansatt\w*|human|counsel\w*|ekte|fagperson|laerer\w*|pa ordentlig|ring\w* meg|call me|kontakt\w*|"
+        r"time med|(snakke|prate|snakk|prat|talk) (med|to|with) (noen|en|ein|nan|nokon|someone|somebody|a)|"
+        r"noen (ringe|ta kontakt|komme|fra))\b)"),
+}
+
+
+def looks_like_request(intent: str | None, text: str | None) -> bool:
+    """True when a message the model took for a request also says what it asks for, or is a button."""
+    if not text or text.startswith("/") or intent not in _CUES:
+        return True
+    return _CUES[intent].search(fold(text)) is not None

@@ -92,3 +92,25 @@ async def test_no_with_nothing_paused_is_no_to_anything_else(dispatcher, domain)
 
     assert events[0] == {"event": "slot", "timestamp": None, "name": "resuming", "value": "nothing"}
     assert dispatcher.messages == []
+
+
+async def test_inside_a_form_a_message_that_only_sounds_like_a_request_is_an_answer(dispatcher, domain):
+    from actions.validate_knapp_form import ValidateKnappForm
+
+    tracker = with_intent(load_tracker("knapp_in_progress"), "ask_privacy", "at jeg kan lese bedre")
+    tracker.latest_message["intent"]["confidence"] = 0.97
+
+    events = await ValidateKnappForm().run(dispatcher, tracker, domain)
+
+    kept = next(e for e in events if e.get("name") == "knapp_answers")
+    assert kept["value"]["self_in_context"]["who_influences"] == "at jeg kan lese bedre"
+
+
+async def test_inside_a_form_a_clear_request_is_left_to_the_interruption_step(dispatcher, domain):
+    from actions.validate_knapp_form import ValidateKnappForm
+
+    tracker = with_intent(load_tracker("knapp_in_progress"), "ask_privacy", "hvem kan lese dette")
+
+    events = await ValidateKnappForm().run(dispatcher, tracker, domain)
+
+    assert not any(e.get("name") in ("knapp_answer", "knapp_answers") for e in events)

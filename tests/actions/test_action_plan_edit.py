@@ -112,3 +112,12 @@ async def test_the_plan_offers_correcting_only_when_there_is_something_to_correc
     tracker.slots.update(knapp_answers=None, occupations_viewed=None)
     await ActionShowPlan().run(dispatcher, tracker, domain)
     assert "/edit_plan" not in [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+
+
+def test_a_line_already_chosen_is_kept_when_the_form_is_taken_up_again(catalogue_db, dispatcher, domain):
+    tracker = load_tracker("plan_edit_choosing_line")
+    chosen = ValidatePlanEditForm().validate_plan_line("3", dispatcher, tracker, domain)["plan_line"]
+
+    again = ValidatePlanEditForm().validate_plan_line(chosen, dispatcher, tracker, domain)
+
+    assert again == {"plan_line": chosen} and chosen is not None

@@ -69,3 +69,32 @@ def test_the_offer_is_one_question_with_a_button_for_each_answer():
     assert offer["text"].count("?") == 1
     assert [b["payload"] for b in offer["buttons"]] == ["/resume_form", "/deny"]
 
+
+
+def _examples(folder: str) -> list[tuple[str, str]]:
+    from bot.safety.classifier import nlu_examples
+
+    return [(i, t) for i, t in nlu_examples(PROJECT_ROOT / folder) if i in interruption.REQUESTS]
+
+
+@pytest.mark.parametrize("folder", ["data/nlu", "tests/nlu"])
+def test_the_ways_people_ask_for_something_say_what_they_ask_for(folder: str):
+    """Requests written by the NLU data's authors count as requests inside a form too (the ask_help
+    examples about how the bot works are the widest kind; a few may fall through and become answers)."""
+    examples = _examples(folder)
+    missed = [(i, t) for i, t in examples if not interruption.looks_like_request(i, t)]
+    assert len(examples) > 100 and len(missed) <= 0.02 * len(examples), missed
+
+
+@pytest.mark.parametrize(("intent", "text"), [
+    ("ask_privacy", "at jeg kan lese bedre"), ("ask_privacy", "lære meg å lese"),
+    ("ask_help", "be om hjelp med gjelda"), ("delete_my_data", "jeg vil slette gjelda"),
+    ("request_human", "humoren min"),
+])
+def test_answers_the_model_took_for_requests_stay_answers(intent: str, text: str):
+    assert not interruption.looks_like_request(intent, text)
+
+
+def test_buttons_and_crises_always_count():
+    assert interruption.looks_like_request("ask_help", "/ask_help")
+    assert interruption.looks_like_request("express_crisis", "humoren min")
