@@ -77,3 +77,13 @@ def test_finishing_again_keeps_the_earlier_answers():
 
     assert "self_in_context" not in archived
     assert archived["earlier"] == [{"knapp": "self_in_context", "next_step": "snakke med skolen"}]
+
+
+def test_a_knapp_taken_a_second_time_keeps_the_first_round_and_records_the_new_answers():
+    first = knapper.record(None, "self_in_context", 0, "familien")
+    archived = knapper.archive(first, "self_in_context")
+
+    again = knapper.record(archived, "self_in_context", 0, "jobb og ro i hodet")
+
+    assert again["earlier"] == [{"knapp": "self_in_context", "what_matters": "familien"}]
+    assert again["self_in_context"] == {"what_matters": "jobb og ro i hodet"}
