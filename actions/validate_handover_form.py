@@ -12,12 +12,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.base import AnswerFirstFormValidation
 from bot.handover.queue import anyone_online
+from bot.handover.texts import texts
 from bot.storage.engine import session_factory
 
 logger = logging.getLogger(__name__)
 YES, NO = "ja", "nei"
 _YES_WORDS = ("ja", "jo", "ok", "greit", "gjerne", "yes", "del", "chat")
 _NO_WORDS = ("nei", "nej", "ikke", "ikkje", "no", "beskjed", "senere", "seinare")
+
+
+def is_question(value: Any) -> bool:
+    """«hva er et sammendrag?»: the user asks before answering."""
+    text = "" if value is None else str(value).strip().lower()
+    return text.endswith("?") or text.split(" ", 1)[0] in ("hva", "hvem", "hvordan", "kva", "ka", "kven", "what", "who")
 
 
 def yes_or_no(value: Any) -> str | None:
@@ -53,7 +60,11 @@ class ValidateHandoverForm(AnswerFirstFormValidation):
     def validate_handover_share(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {"handover_share": yes_or_no(slot_value) or NO}
+        answer = yes_or_no(slot_value)
+        if answer is None and is_question(slot_value):
+            dispatcher.utter_message(text=texts()["about_summary"])
+            return {"handover_share": None}  # asked again: a question is not a no
+        return {"handover_share": answer or NO}
 
     def validate_handover_live(
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

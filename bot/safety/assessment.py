@@ -14,6 +14,9 @@ CRISIS = "crisis"
 THREAT = "threat"
 POSSIBLE = "possible"
 LEVELS = (CRISIS, THREAT, POSSIBLE)
+# Below this safety-classifier probability the intent model's crisis guess alone asks nothing: it was a
+# positive sentence the intent model misheard (measured on the conversation benchmark, docs/safety.md).
+MODEL_GUESS_FLOOR = 0.1
 # The key under which the safety net adds its assessment to a parse.
 PARSE_KEY = "safety"
 # What counsellors see in the queue and the transcript, by level.
@@ -56,8 +59,9 @@ def assess(text: str | None, *, model_says_crisis: bool = False) -> Assessment:
     probability = signal_probability(text)
     if probability >= POSSIBLE_THRESHOLD:
         return Assessment(level=POSSIBLE, source="classifier", probability=probability)
-    if model_says_crisis:
-        # Nothing turns a crisis signal into an ordinary intent: the model's guess becomes a question.
+    if model_says_crisis and probability >= MODEL_GUESS_FLOOR:
+        # The intent model's crisis guess becomes a question, as long as the message carries anything
+        # the safety classifier hears at all («jeg kan mer enn jeg trodde» does not: 0.04).
         return Assessment(level=POSSIBLE, source="intent_model", probability=probability)
     return Assessment(level=None, probability=probability)
 

@@ -73,3 +73,13 @@ async def test_a_live_chat_when_chosen_and_nothing_shared_without_a_yes(catalogu
         "Veilederen får bare vite at du vil snakke med noen, ikke hva du har skrevet.",
         "Jeg har sagt fra. En veileder skriver til deg her snart. Du kan skrive mens du venter.",
     ]
+
+
+def test_a_question_about_the_summary_is_answered_and_the_share_question_asked_again(dispatcher, domain):
+    tracker = load_tracker("handover_answered")
+
+    result = ValidateHandoverForm().validate_handover_share("hva er et sammendrag?", dispatcher, tracker, domain)
+
+    assert result == {"handover_share": None}
+    assert dispatcher.messages[0]["text"].startswith("Sammendraget er «min plan»")
+    assert len(dispatcher.messages[0]["text"]) <= 300

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.safety.assessment import CRISIS, POSSIBLE, THREAT, assess, level_of_message
+from bot.safety.assessment import CRISIS, MODEL_GUESS_FLOOR, POSSIBLE, THREAT, assess, level_of_message
 from bot.safety.classifier import POSSIBLE_THRESHOLD, signal_probability
 from bot.safety.patterns import matching_level
 
@@ -45,3 +45,9 @@ def test_a_message_the_net_did_not_see_is_judged_from_its_text():
 def test_without_text_a_crisis_intent_still_gets_care():
     assert level_of_message({"intent": {"name": "express_crisis"}}) == CRISIS
     assert level_of_message({"intent": {"name": "greet"}}) is None
+
+
+def test_the_intent_models_guess_alone_asks_nothing_when_the_message_carries_no_sign_at_all():
+    text = "jeg kan mer enn jeg trodde"
+    assert signal_probability(text) < MODEL_GUESS_FLOOR / 2, "the margin this test relies on"
+    assert assess(text, model_says_crisis=True).level is None
