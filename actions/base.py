@@ -111,6 +111,10 @@ class AnswerFirstFormValidation(FormValidationAction):
     question), the message fills the requested slot after all (bot/guidance/interruption.py).
     """
 
+    @abstractmethod
+    def name(self) -> str:
+        """The form's validation action name; abstract, so the action server does not register the base."""
+
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:

@@ -116,8 +116,8 @@ def answered_steps(answers: Mapping[str, Any] | None, key: str) -> int:
 
 def record(answers: Mapping[str, Any] | None, key: str, step: int, answer: str | None) -> dict[str, Any]:
     """A copy of `answers` with this step's answer (None when skipped)."""
-    updated = {name: dict(values) if isinstance(values, Mapping) else list(values)
-               for name, values in (answers or {}).items()}  # «earlier» is a list of finished rounds
+    updated: dict[str, Any] = {name: dict(values) if isinstance(values, Mapping) else list(values)
+                               for name, values in (answers or {}).items()}  # «earlier»: a list of rounds
     updated.setdefault(key, {})[steps(key)[step]] = answer
     return updated
 
