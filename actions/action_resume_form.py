@@ -20,7 +20,7 @@ class ActionResumeForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        choice = interruption.resume_choice(tracker.get_slot("paused_form"))
+        choice = interruption.resume_choice(tracker.get_slot("paused_form"), tracker.active_loop.get("name"))
         asked = ((tracker.latest_message or {}).get("intent") or {}).get("name") == "resume_form"
         if choice != interruption.NOTHING:
             dispatcher.utter_message(response="utter_resuming")

@@ -127,6 +127,6 @@ class AnswerFirstFormValidation(FormValidationAction):
         latest = tracker.latest_message or {}
         intent = (latest.get("intent") or {}).get("name")
         text = latest.get("text")
-        if not requested or intent not in interruption.REQUESTS or interruption.looks_like_request(intent, text):
+        if not requested or intent not in interruption.CUED or interruption.looks_like_request(intent, text):
             return events
         return [*events, SlotSet(requested, text)]

@@ -161,6 +161,18 @@ def _interest_acknowledged(played: Played, check: dict[str, Any]) -> bool:
     return interest in heard if interest else "liker" in heard or "interess" in heard
 
 
+# Where the user was when the request came, and what shows that the flow reached its end after it.
+ENDS = {"knapp": "action_knapp_done", "plan_edit": "action_apply_plan_edit", "handover": "action_request_handover"}
+
+
+def _continued(played: Played, check: dict[str, Any]) -> bool:
+    """The flow the user was in reached its end: the knapp done, the test's result, the plan corrected."""
+    where = str(check.get("where") or "")
+    if where in ENDS:
+        return ENDS[where] in actions_run(played.tracker)
+    return bool((played.tracker.get("slots") or {}).get("interest_profile"))
+
+
 OUTCOMES: dict[str, Callable[[Played, dict[str, Any]], bool]] = {
     "occupation_answer": _occupation_answer,
     "occupation_unknown": lambda p, c: any("finner ikke" in folded(t) for t in p.bot_texts),
@@ -177,8 +189,7 @@ OUTCOMES: dict[str, Callable[[Played, dict[str, Any]], bool]] = {
     "threat": _safety("threat"),
     "interest_acknowledged": _interest_acknowledged,
     "interest_result": lambda p, c: any("du liker best" in folded(t) for t in p.bot_texts),
-    "continued": lambda p, c: "action_knapp_done" in actions_run(p.tracker)
-    or bool((p.tracker.get("slots") or {}).get("interest_profile")),
+    "continued": _continued,
     "language": _language,
     "no_crash": lambda p, c: all(p.answers) and not any("noe gikk galt" in folded(t) for t in p.bot_texts),
 }

@@ -11,7 +11,7 @@ PAUSABLE = ("knapp_form", "interest_form", "plan_edit_form", "handover_form", "r
 # The intents that are requests wherever they come: no form reads them as an answer (domain.yml's
 # `not_intent` lists; tests/guidance/test_interruption.py checks every form).
 REQUESTS = ("request_human", "express_crisis", "ask_help", "ask_privacy", "delete_my_data",
-            "request_summary", "edit_plan")
+            "request_summary", "edit_plan", "resume_form")
 DECLINED = "declined"
 NOTHING = "nothing"
 # With nothing paused, what follows a handled request is what followed it before: the menu after help,
@@ -37,9 +37,13 @@ def offer_after(paused: str | None, previous_action: str | None) -> str | None:
     return AFTER_WITH_NOTHING_PAUSED.get(previous_action or "", DEFAULT_AFTER)
 
 
-def resume_choice(paused: str | None) -> str:
-    """The value of the `resuming` slot when the user says yes: the form to take up, or «nothing»."""
-    return paused if paused in PAUSABLE else NOTHING
+def resume_choice(paused: str | None, active: str | None = None) -> str:
+    """The value of the `resuming` slot on yes or «fortsett»: the paused form, the one still active (its
+    question is asked again), or «nothing»."""
+    for form in (paused, active):
+        if form in PAUSABLE:
+            return form
+    return NOTHING
 
 
 def decline_choice(paused: str | None) -> str:
@@ -49,7 +53,8 @@ def decline_choice(paused: str | None) -> str:
 
 # Inside a form most messages are answers, and the intent model sometimes hears a request in one
 # («at jeg kan lese bedre» taken as a privacy question). There a request must also say what it asks for.
-_PEOPLE = r"(vakt\w*|betjent\w*|kontaktbetjent\w*|friomsorg\w*|fengsel\w*|politi\w*|guards?|prison|officers?|nan|noen|nokon|andre|ansatte|skolen|nav|veileder\w*|advokat\w*|dommer\w*|retten)"
+_PEOPLE = (r"(vakt\w*|betjent\w*|kontaktbetjent\w*|friomsorg\w*|fengsel\w*|politi\w*|guards?|prison|officers?|nan|"
+           r"noen|nokon|andre|ansatte|skolen|nav|veileder\w*|advokat\w*|dommer\w*|retten)")
 _CUES = {
     "ask_privacy": re.compile(
         r"\b(lagr\w*|hvem|kven|kem|who|personvern|anonym\w*|hemmelig|taushetsplikt|privat\w*|private|privacy|"
@@ -61,9 +66,10 @@ _CUES = {
         r"(lese|les|leser|read) (dette|det|chatten|samtalen|this|it)|kriminalomsorg\w*|friomsorg\w*|miljoterapeut\w*|"
         r"(skjer|happens) med (det|dette|samtalen)|det (jeg|eg|ae|e|i) skriv\w*|what i write)\b"),
     "delete_my_data": re.compile(
-        r"\b(slett\w*|slet|delete|erase|wipe|visk\w* ut|kast\w* alt|fjern\w* (alt|hele|samtalen|chatten|meldinge\w*|"
-        r"det (jeg|ae|e|eg)|\w*data\w*|opplysning\w*)|(ta|tar) (bort|vekk) (alt|hele|samtalen|chatten|det (jeg|ae|e|eg))|"
-        r"vekk med alt|glem\w* (alt|meg|det|hele|samtalen)|forget (me|everything|this|it)|remove (my|everything|this))\b"
+        r"\b(slett\w*|slet|delete|erase|wipe|visk\w* ut|kast\w* alt|fjern\w* (alt|hele|samtalen|chatten|"
+        r"meldinge\w*|det (jeg|ae|e|eg)|\w*data\w*|opplysning\w*)|(ta|tar) (bort|vekk) (alt|hele|samtalen|chatten|"
+        r"det (jeg|ae|e|eg))|vekk med alt|glem\w* (alt|meg|det|hele|samtalen)|forget (me|everything|this|it)|"
+        r"remove (my|everything|this))\b"
         r"(?! (gjeld\w*|dom\w*|rulleblad\w*|straff\w*|lan\w*|fortid\w*|tanke\w*))"),
     "request_summary": re.compile(
         r"\b(plan\w*|oppsum\w*|sammendrag\w*|summary|samle det|neste steg\w*|next steps?|"
@@ -74,7 +80,8 @@ _CUES = {
         r"slett\w*|bort|vekk|skrive om|edit|change|fix|wrong|remove|korriger\w*|ikke ha med|ikke .{0,10}sta)\b|"
         r"\b(endr\w*|rett\w*|fjern\w*|forandr\w*|bytt\w*|slett\w*|skrive om|ta bort|ta vekk|edit|change|fix|remove|"
         r"korriger\w*)\b.*\b(plan\w*|linj\w*|svar\w*|line|answer)\b|\b(skrev|skreiv|wrote) feil\b|"
-        r"\bangrer pa det (jeg|eg) skrev\b|\b(feil|stemmer|riktig|ikke ha med|ikke .{0,12}sta)\b.*\b(plan\w*|linj\w*)\b"),
+        r"\bangrer pa det (jeg|eg) skrev\b|"
+        r"\b(feil|stemmer|riktig|ikke ha med|ikke .{0,12}sta)\b.*\b(plan\w*|linj\w*)\b"),
     "ask_help": re.compile(
         r"(^\W*(\w+\W+){0,2}(hjelp\w*|help|hjeeelp)\W*(\w+\W*)?$|\bhjelp\w*\W+(hva|hvordan|korleis|meg a komme|"
         r"meg med a bruke|med a bruke)|"
@@ -89,12 +96,22 @@ _CUES = {
         r"\bwhat (is|are) (this|you)\b|\b(poenget|meningen) med\b|\bvis meg hva du\b|\bhvilke ting\b|"
         r"\b(hva|kva|ka) (\w+ ){0,4}(kan|skal) (jeg|eg|e|ae) (gjore|sporre|skrive)\b|\bwhat .{0,20}\bfor\b|"
         r"\bhow (this|it) works|\b(hva|kva|ka) (\w+ )?hjelper du\b|\bhva er mulig)"),
+    "resume_form": re.compile(
+        r"\b(fortset\w*|continue|tilbake|back|der (vi|jeg|eg|du) (var|slapp)|halde fram|keep going)\b"),
+    "goodbye": re.compile(
+        r"\b(ha det|hadet|ha de|stopp\w*|stop|avslutt\w*|bye|goodbye|snakkes|hores|god natt|natta|"
+        r"ma (ga|stikke|logge)|logge av|nok for i dag|ferdig for i dag|slutte her|slutt her|cya|see you|that s enough|"
+        r"takk for (na|praten|hjelpa|hjelpen|i dag))\b"),
     "request_human": re.compile(
         r"(\w*(veileder|veilder|rettleiar|radgiver|radgjevar|karrieresenter)\w*|\b(person\w*|menneske\w*|menneke|"
         r"ansatt\w*|human|counsel\w*|ekte|fagperson|laerer\w*|pa ordentlig|ring\w* meg|call me|kontakt\w*|"
         r"time med|(snakke|prate|snakk|prat|talk) (med|to|with) (noen|en|ein|nan|nokon|someone|somebody|a)|"
         r"noen (ringe|ta kontakt|komme|fra))\b)"),
 }
+
+
+# Inside a form these intents must show their words to count: the requests above and leaving.
+CUED = (*REQUESTS, "goodbye")
 
 
 def looks_like_request(intent: str | None, text: str | None) -> bool:

@@ -114,3 +114,11 @@ async def test_inside_a_form_a_clear_request_is_left_to_the_interruption_step(di
     events = await ValidateKnappForm().run(dispatcher, tracker, domain)
 
     assert not any(e.get("name") in ("knapp_answer", "knapp_answers") for e in events)
+
+
+async def test_fortsett_inside_an_active_form_asks_its_question_again(dispatcher, domain):
+    tracker = with_intent(load_tracker("knapp_in_progress"), "resume_form", "kan vi fortsette")
+
+    events = await ActionResumeForm().run(dispatcher, tracker, domain)
+
+    assert events[0] == {"event": "slot", "timestamp": None, "name": "resuming", "value": "knapp_form"}

@@ -98,3 +98,9 @@ def test_answers_the_model_took_for_requests_stay_answers(intent: str, text: str
 def test_buttons_and_crises_always_count():
     assert interruption.looks_like_request("ask_help", "/ask_help")
     assert interruption.looks_like_request("express_crisis", "humoren min")
+
+
+def test_leaving_inside_a_form_must_say_so_too():
+    assert interruption.looks_like_request("goodbye", "stopp")
+    assert not interruption.looks_like_request("goodbye", "slutte å røyke")
+    assert interruption.resume_choice(None, "knapp_form") == "knapp_form"
