@@ -97,11 +97,13 @@ _CUES = {
         r"\b(hva|kva|ka) (\w+ ){0,4}(kan|skal) (jeg|eg|e|ae) (gjore|sporre|skrive)\b|\bwhat .{0,20}\bfor\b|"
         r"\bhow (this|it) works|\b(hva|kva|ka) (\w+ )?hjelper du\b|\bhva er mulig)"),
     "resume_form": re.compile(
-        r"\b(fortset\w*|continue|tilbake|back|der (vi|jeg|eg|du) (var|slapp)|halde fram|keep going)\b"),
+        r"\b(fortset\w*|fortsaet\w*|continue|tilbake|back|der (vi|jeg|eg|du) (var|slapp)|hald\w* fram|holdt pa med|"
+        r"keep going)\b"),
     "goodbye": re.compile(
         r"\b(ha det|hadet|ha de|stopp\w*|stop|avslutt\w*|bye|goodbye|snakkes|hores|god natt|natta|"
         r"ma (ga|stikke|logge)|logge av|nok for i dag|ferdig for i dag|slutte her|slutt her|cya|see you|that s enough|"
-        r"takk for (na|praten|hjelpa|hjelpen|i dag))\b"),
+        r"takk for (na|praten|hjelpa|hjelpen|i dag)|sees|ses|see (ya|u)|morna|adjo|farvel|adios|cu|ttyl|"
+        r"logg\w* (av|ut)|det var alt|slutt for i dag|stikker|fin dag)\b"),
     "request_human": re.compile(
         r"(\w*(veileder|veilder|rettleiar|radgiver|radgjevar|karrieresenter)\w*|\b(person\w*|menneske\w*|menneke|"
         r"ansatt\w*|human|counsel\w*|ekte|fagperson|laerer\w*|pa ordentlig|ring\w* meg|call me|kontakt\w*|"

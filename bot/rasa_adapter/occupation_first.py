@@ -18,7 +18,7 @@ SHAPE_KEY = "occupation_question_shape"
 OVERRULED = frozenset({
     "nlu_fallback", "out_of_scope", "discuss_transition", "explore_self_in_context", "explore_chances_and_limits",
     "explore_choice_and_chance", "explore_change_and_stability", "explore_adaptation_and_resistance",
-    "dont_know", "answer_somewhat", "skip_question", "ask_occupation_suggestions",
+    "dont_know", "answer_somewhat", "skip_question", "ask_occupation_suggestions", "ask_education_in_prison",
 })
 TRANSITION_INTENT = "discuss_transition"
 ROUTE_INTENT = "ask_education_path"

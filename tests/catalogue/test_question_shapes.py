@@ -37,3 +37,12 @@ def test_a_wish_to_become_an_occupation_is_a_question_about_the_route(text: str)
                                   "jeg vil bli løslatt", "jeg vil bli en bedre far", "jeg vil bli sterkere"])
 def test_a_wish_to_become_something_else_is_not_an_occupation(text: str):
     assert occupation_question_intent(text) is None
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("haha ok. hva gjør en fotograf da", "ask_occupation_info"),
+    ("tjener man bra som lege eller er det bare noe folk sier", "ask_occupation_info"),
+    ("kan jeg gå på skole her inne for å bli kokk", "ask_education_path"),
+])
+def test_each_sentence_of_a_message_is_read_on_its_own(text: str, intent: str):
+    assert occupation_question_intent(text) == intent
