@@ -16,7 +16,7 @@ SHAPE_KEY = "interest_statement_shape"
 OVERRULED = frozenset({
     "nlu_fallback", "out_of_scope", "ask_help", "explore_self_in_context", "explore_chances_and_limits",
     "explore_choice_and_chance", "explore_change_and_stability", "explore_adaptation_and_resistance",
-    "answer_somewhat", "greet",
+    "answer_somewhat", "greet", "ask_education_in_prison",
 })
 
 
