@@ -35,11 +35,11 @@ def test_an_answer_is_kept_and_reflected_back(dispatcher, domain):
 
 
 def test_dont_know_gives_an_easier_question_first_then_moves_on(dispatcher, domain):
-    first = ValidateKnappForm().validate_knapp_answer(knapper.DONT_KNOW, dispatcher, tracker(), domain)
+    first = ValidateKnappForm().validate_knapp_answer(knapper.DONT_KNOW, dispatcher, tracker("vet ikke"), domain)
     assert first == {"knapp_answer": None, "knapp_dont_know": True}
 
     second = ValidateKnappForm().validate_knapp_answer(
-        knapper.DONT_KNOW, dispatcher, tracker(knapp_dont_know=True), domain
+        knapper.DONT_KNOW, dispatcher, tracker("vet ikke", knapp_dont_know=True), domain
     )
     assert second["knapp_answers"]["self_in_context"]["who_influences"] is None
     assert dispatcher.messages[-1]["text"] == knapper.texts()["skip_ack"]
