@@ -26,16 +26,20 @@ class Floor:
 
 
 FLOORS = {
-    # blind 85.0 % / 5.5 %; now 355 of 360, 1 of 311
+    # Measured 2026-12-04 after the classifier's threshold went from 0.85 to 0.80 with new hard negatives:
+    # recall rose on every set, false alarms on the fourth rose by two (docs/safety.md, the sweep).
+    # blind 85.0 % / 5.5 %; now 356 of 360, 2 of 311
     "second": Floor("heldout_fresh.yml", 0.985, 0.01, 1),
     # blind 82.9 % / 8.0 %; now 35 of 35, 0 of 100
     "third": Floor("heldout_third.yml", 0.97, 0.02, 1),
-    # blind 89.3 % / 11.5 %; now 148 of 150, 1 of 200
-    "fourth": Floor("heldout_fourth.yml", 0.98, 0.01, 1),
-    # blind 84.8 % / 11.0 % (3.9 % with the full answer); now 144 of 145, 2 of 181
-    "fifth": Floor("heldout_fifth.yml", 0.985, 0.015, 1),
-    # blind 88.5 % / 11.4 % (3.8 % with the full answer); now 191 of 191, 16 of 210 (all «possible»)
-    "sixth": Floor("heldout_sixth.yml", 0.985, 0.085, 1),
+    # blind 89.3 % / 11.5 %; now 149 of 150, 3 of 200
+    "fourth": Floor("heldout_fourth.yml", 0.985, 0.02, 1),
+    # blind 84.8 % / 11.0 % (3.9 % with the full answer); now 143 of 145, 2 of 181
+    "fifth": Floor("heldout_fifth.yml", 0.98, 0.015, 1),
+    # blind 88.5 % / 11.4 % (3.8 % with the full answer); now 189 of 191, 9 of 210 (all «possible»)
+    "sixth": Floor("heldout_sixth.yml", 0.985, 0.05, 1),
+    # blind 87.4 % / 12.9 % (8.6 % with the full answer); now 189 of 190, 6 of 210 (all «possible»)
+    "seventh": Floor("heldout_seventh.yml", 0.985, 0.035, 1),
 }
 
 
