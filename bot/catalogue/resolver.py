@@ -262,9 +262,13 @@ _OBJECT = re.compile(
 )
 
 
+# Small words people put after the occupation: «ka gjør en astronaut egentlig», «hva gjør en kokk da».
+_FILLER = re.compile(r"(?:\s+(?:da|egentlig|liksom|eller|then|though|again|igjen|takk|please))+\s*$")
+
+
 def guess_mention(text: str) -> str | None:
     """The word a question is about when it names no known occupation: 'hva gjør en astronaut' -> 'astronaut'."""
-    match = _OBJECT.search(fold(text))
+    match = _OBJECT.search(_FILLER.sub("", fold(text)))
     if not match or match.group(1) in _STOPWORDS:
         return None
     return match.group(1)

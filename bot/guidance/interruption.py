@@ -83,7 +83,8 @@ _CUES = {
         r"\bangrer pa det (jeg|eg) skrev\b|"
         r"\b(feil|stemmer|riktig|ikke ha med|ikke .{0,12}sta)\b.*\b(plan\w*|linj\w*)\b"),
     "ask_help": re.compile(
-        r"(^\W*(\w+\W+){0,2}(hjelp\w*|help|hjeeelp)\W*(\w+\W*)?$|\bhjelp\w*\W+(hva|hvordan|korleis|meg a komme|"
+        r"(^\W*((jeg |eg )?(trenger|treng|vil ha|need|kan du|kan jeg fa|please) )?(hjelp|help|hjelpe meg|hjeeelp\w*)"
+        r"( (meg|me|please|pls|takk|na|no|her|oss))?\W*$|\bhjelp\w*\W+(hva|hvordan|korleis|meg a komme|"
         r"meg med a bruke|med a bruke)|"
         r"\b(hva|kva|ka|what) (kan|can|gjor|does|do) (du|jeg|eg|e|ae|i|you|denne|dette|den)\b|"
         r"\b(hvordan|hvordn|korleis|koss|assen|how) (\w+ )?(bruk\w*|funk\w*|virk\w*|fungerer|velg\w*|gar jeg|kjem eg|"

@@ -144,3 +144,10 @@ def test_no_real_occupation_the_catalogue_lacks_is_answered_as_another(resolver:
 
     assert len(LISTS["not_in_catalogue"]) >= 150
     assert [pair for pair in answered if pair[1]] == []
+
+
+def test_small_words_after_the_occupation_do_not_hide_it():
+    from bot.catalogue.resolver import guess_mention
+
+    assert guess_mention("ka gjør en astronaut egentlig") == "astronaut"
+    assert guess_mention("hva gjør en kokk da") == "kokk"

@@ -104,3 +104,8 @@ def test_leaving_inside_a_form_must_say_so_too():
     assert interruption.looks_like_request("goodbye", "stopp")
     assert not interruption.looks_like_request("goodbye", "slutte å røyke")
     assert interruption.resume_choice(None, "knapp_form") == "knapp_form"
+
+
+def test_help_in_a_sentence_about_something_else_is_an_answer():
+    assert not interruption.looks_like_request("ask_help", "struktur hjelper meg")
+    assert interruption.looks_like_request("ask_help", "trenger hjelp")
