@@ -30,10 +30,19 @@ _CLAUSES = re.compile(r"[.!?;]+|,| eller | or ")
 _TRAILING = re.compile(r"\s+(da|egentlig|liksom|eller|then|though)\s*$")
 
 
+# «Vil kjøre lastebil når jeg slipper ut», «kjøre taxi, men har jo dom»: driving a vehicle for a living is
+# an occupation; with a sentence or a record in it, the question is about the politiattest.
+_DRIVING = re.compile(r"\b(kjore|kjoyre|kjor|kjorer|drive)\s+(en\s+|ei\s+)?(lastebil|trailer|vogntog|taxi|drosje|"
+                      r"buss|truck|gravemaskin|anleggsmaskin|hjullaster|traktor|ambulanse|trikk|tog|varebil)\w*\b")
+_RECORD = re.compile(r"\b(dom|dommen|straff\w*|rulleblad\w*|attest\w*|reaksjon\w*|record|convict\w*)\b")
+
+
 def occupation_question_intent(text: str | None) -> str | None:
     """The intent of a question about an occupation the model may not know; None when it is not one."""
     if not text or text.startswith("/") or len(text) > 120:
         return None
+    if _DRIVING.search(fold(text)):
+        return POLITIATTEST if _RECORD.search(fold(text)) else ROUTE
     for clause in _CLAUSES.split(text):
         intent = _clause_intent(_TRAILING.sub("", clause.strip()))
         if intent is not None:

@@ -236,8 +236,23 @@ class Resolver:
                 shortest[slug] = min(shortest.get(slug, 999), length)
         return sorted(shortest, key=lambda slug: (shortest[slug], slug))
 
+    def _driver(self, text: str) -> Resolution:
+        """«kjøre lastebil», «kjøre taxi»: the one who drives it («lastebilsjåfør», «taxisjåfør», «truckfører»)."""
+        found = _DRIVE.search(fold(text))
+        if found is None:
+            return Resolution()
+        vehicle = found.group(1)
+        for name in (vehicle + "sjafor", vehicle.rstrip("s") + "sjafor", vehicle + "forer", vehicle + "kjorer"):
+            resolution = self.resolve(name)
+            if resolution.found and resolution.score >= EXACT:
+                return resolution
+        return Resolution()
+
     def find_in_text(self, text: str) -> Resolution:
         """Look for an occupation anywhere in a sentence when the NLU found no entity."""
+        driver = self._driver(text)
+        if driver.found:
+            return driver
         words = [w for w in fold(text).split() if w]
         best = Resolution()
         for size in (3, 2, 1):
@@ -253,6 +268,9 @@ class Resolver:
             if best.found and best.score >= EXACT:
                 return best
         return best
+
+
+_DRIVE = re.compile(r"\b(?:kjore|kjoyre|kjor|kjorer|kjoere|drive|driving)\s+(?:en\s+|ei\s+|a\s+)?([a-z]{3,})")
 
 
 _OBJECT = re.compile(

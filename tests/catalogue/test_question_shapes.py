@@ -46,3 +46,11 @@ def test_a_wish_to_become_something_else_is_not_an_occupation(text: str):
 ])
 def test_each_sentence_of_a_message_is_read_on_its_own(text: str, intent: str):
     assert occupation_question_intent(text) == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("når jeg slipper ut vil jeg kjøre lastebil. hvordan får jeg det til?", "ask_education_path"),
+    ("har lyst å kjøre taxi når jeg slipper ut, men har jo dom. går det?", "ask_politiattest"),
+])
+def test_driving_a_vehicle_for_a_living_is_an_occupation_question(text: str, intent: str):
+    assert occupation_question_intent(text) == intent

@@ -151,3 +151,9 @@ def test_small_words_after_the_occupation_do_not_hide_it():
 
     assert guess_mention("ka gjør en astronaut egentlig") == "astronaut"
     assert guess_mention("hva gjør en kokk da") == "kokk"
+
+
+def test_driving_a_vehicle_finds_the_one_who_drives_it(resolver: Resolver):
+    assert resolver.find_in_text("vil kjøre lastebil når jeg slipper ut").slug == "yrkessjafor"
+    assert resolver.find_in_text("har lyst å kjøre taxi").slug == "drosjesjafor"
+    assert not resolver.find_in_text("jeg liker å kjøre bil").found
