@@ -85,8 +85,9 @@ def decide(key: str, answers: Mapping[str, Any] | None, message: KnappMessage, d
     if message.value in (knapper.DONT_KNOW, knapper.SKIP):
         return KnappTurn(SKIPPED, advance(key, knapper.record(answers, key, step, None)),
                          acknowledgement=str(knapper.texts()["skip_ack"]))
-    return KnappTurn(ANSWERED, advance(key, knapper.record(answers, key, step, message.value)),
-                     acknowledgement=knapper.acknowledge(key, step, message.value))
+    words = str(message.value)  # not None: a message without a value returned above
+    return KnappTurn(ANSWERED, advance(key, knapper.record(answers, key, step, words)),
+                     acknowledgement=knapper.acknowledge(key, step, words))
 
 
 def _words_first(message: KnappMessage) -> KnappMessage:
