@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bot.storage.engine import session_factory
 from bot.storage.tables.ratings import Rating
@@ -45,18 +46,28 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def _log_in(page: Page, site: str, username: str, start: str) -> None:
-    page.goto(f"{site}{start}")
-    expect(page.get_by_role("heading", name="Logg inn")).to_be_visible()
-    page.get_by_label("Brukernavn").fill(username)
-    page.get_by_label("Passord").fill(PASSWORD)
-    expect(page.get_by_label("Passord")).to_have_value(PASSWORD)
-    # An argon2 check takes a while on a busy machine: wait for the answer to the form, not a fixed time,
-    # and say what came back when it was not the way in (a CI run once timed out here without a clue).
-    with page.expect_response(_login_post, timeout=60_000) as answer:
-        page.get_by_role("button", name="Logg inn").click()
-    response = answer.value
-    assert response.status == 303, f"login answered {response.status}: {response.text()[:2000]}"
-    page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)
+    """Log in through the form; a form that got no answer at all is sent once more, and reported."""
+    for attempt in (1, 2):
+        page.goto(f"{site}{start}")
+        expect(page.get_by_role("heading", name="Logg inn")).to_be_visible()
+        page.get_by_label("Brukernavn").fill(username)
+        page.get_by_label("Passord").fill(PASSWORD)
+        expect(page.get_by_label("Passord")).to_have_value(PASSWORD)
+        # An argon2 check takes a while on a busy machine: wait for the answer to the form, not a fixed time,
+        # and say what came back when it was not the way in (a CI run once timed out here without a clue).
+        try:
+            with page.expect_response(_login_post, timeout=45_000) as answer:
+                page.get_by_role("button", name="Logg inn").click()
+        except PlaywrightTimeout:
+            print(f"login attempt {attempt}: no answer to the form in 45 s; page was {page.url}:\n"
+                  f"{page.content()[:2000]}")
+            if attempt == 2:
+                raise
+            continue
+        response = answer.value
+        assert response.status == 303, f"login answered {response.status}: {response.text()[:2000]}"
+        page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)
+        return
 
 
 def _login_post(response: Response) -> bool:
