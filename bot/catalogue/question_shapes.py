@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.catalogue.resolver import guess_mention
+from bot.catalogue.resolver import DRIVE_VERB, guess_mention
 from bot.text.folding import fold
 
 INFO, ROUTE, POLITIATTEST = "ask_occupation_info", "ask_education_path", "ask_politiattest"
@@ -27,12 +27,11 @@ _LOOKS_LIKE_AN_OCCUPATION = re.compile(r"(er|ar|or|ist|ent|log|graf|kokk|tolk|va
 # «haha ok. hva gjør en fotograf da», «tjener man bra som lege eller er det bare noe folk sier»: each
 # sentence or «eller»-part is tried on its own, the way a person reads it.
 _CLAUSES = re.compile(r"[.!?;]+|,| eller | or ")
-_TRAILING = re.compile(r"\s+(da|egentlig|liksom|eller|then|though)\s*$")
 
 
 # «Vil kjøre lastebil når jeg slipper ut», «kjøre taxi, men har jo dom»: driving a vehicle for a living is
 # an occupation; with a sentence or a record in it, the question is about the politiattest.
-_DRIVING = re.compile(r"\b(kjore|kjoyre|kjor|kjorer|drive)\s+(en\s+|ei\s+)?(lastebil|trailer|vogntog|taxi|drosje|"
+_DRIVING = re.compile(r"\b" + DRIVE_VERB + r"\s+(en\s+|ei\s+)?(lastebil|trailer|vogntog|taxi|drosje|"
                       r"buss|truck|gravemaskin|anleggsmaskin|hjullaster|traktor|ambulanse|trikk|tog|varebil)\w*\b")
 _RECORD = re.compile(r"\b(dom|dommen|straff\w*|rulleblad\w*|attest\w*|reaksjon\w*|record|convict\w*)\b")
 
@@ -41,10 +40,11 @@ def occupation_question_intent(text: str | None) -> str | None:
     """The intent of a question about an occupation the model may not know; None when it is not one."""
     if not text or text.startswith("/") or len(text) > 120:
         return None
-    if _DRIVING.search(fold(text)):
-        return POLITIATTEST if _RECORD.search(fold(text)) else ROUTE
+    folded = fold(text)
+    if _DRIVING.search(folded):
+        return POLITIATTEST if _RECORD.search(folded) else ROUTE
     for clause in _CLAUSES.split(text):
-        intent = _clause_intent(_TRAILING.sub("", clause.strip()))
+        intent = _clause_intent(clause.strip())  # guess_mention drops «da», «egentlig» at the end
         if intent is not None:
             return intent
     return None

@@ -270,7 +270,9 @@ class Resolver:
         return best
 
 
-_DRIVE = re.compile(r"\b(?:kjore|kjoyre|kjor|kjorer|kjoere|drive|driving)\s+(?:en\s+|ei\s+|a\s+)?([a-z]{3,})")
+# «kjøre», folded, in the forms people write it; question_shapes uses it too.
+DRIVE_VERB = r"(?:kjore|kjoyre|kjor|kjorer|kjoere|drive|driving)"
+_DRIVE = re.compile(r"\b" + DRIVE_VERB + r"\s+(?:en\s+|ei\s+|a\s+)?([a-z]{3,})")
 
 
 _OBJECT = re.compile(

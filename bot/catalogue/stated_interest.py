@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -100,13 +99,16 @@ def _shares(form: str, word: str) -> bool:
     return len(word) >= need and word[:need] == form[:need]
 
 
-def _hits(forms: set[str], text: str) -> bool:
-    return any(_shares(form, word) for word in re.findall(r"[a-z0-9]+", fold(text)) for form in forms)
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(text))
 
 
-def _together(wanted: list[set[str]], text: str) -> bool:
+def _hits(forms: set[str], words: list[str]) -> bool:
+    return any(_shares(form, word) for word in words for form in forms)
+
+
+def _together(wanted: list[set[str]], words: list[str]) -> bool:
     """Two of the interest's words side by side in the catalogue's text too («lage mat», «lager mat»)."""
-    words = re.findall(r"[a-z0-9]+", fold(text))
     return any(
         any(_shares(f, first) for f in wanted[i]) and any(_shares(f, second) for f in wanted[i + 1])
         for i in range(len(wanted) - 1)
@@ -121,24 +123,22 @@ def matching_occupations(interest: StatedInterest, *, session: Session, limit: i
         return []
     scored: list[tuple[int, str, Match]] = []
     for occupation in all_occupations(session=session):
-        names = " ".join([str(occupation.title), *(str(n.name) for n in occupation.names)])
-        tasks = [str(t) for t in occupation.tasks or []]
-        other = " ".join([str(occupation.description), *(str(d) for d in occupation.demands or [])])
+        # Each text folded and split once per occupation, not once per word of the interest.
+        names = _words(" ".join([str(occupation.title), *(str(n.name) for n in occupation.names)]))
+        tasks = [(str(t), _words(str(t))) for t in occupation.tasks or []]
+        other = _words(" ".join([str(occupation.description), *(str(d) for d in occupation.demands or [])]))
         covered, score, why = 0, 0, ""
         for forms in wanted:
             in_names = _hits(forms, names)
-            task = next((t for t in tasks if _hits(forms, t)), None)
+            task = next((t for t, words in tasks if _hits(forms, words)), None)
             if in_names or task is not None or _hits(forms, other):
                 covered += 1
                 score += 2 * in_names + (task is not None)
                 why = why or (task or "")
         if covered:
-            score += 2 * any(_together(wanted, text) for text in [names, *tasks, other])
-            scored.append((3 * covered + score, str(occupation.title), Match(occupation, why or _first_task(tasks))))
+            score += 2 * any(_together(wanted, words) for words in [names, *(w for _, w in tasks), other])
+            first_task = tasks[0][0] if tasks else ""
+            scored.append((3 * covered + score, str(occupation.title), Match(occupation, why or first_task)))
     scored.sort(key=lambda item: (-item[0], len(item[1]), item[1]))  # the plainer title first on a tie
     best = scored[0][0] if scored else 0
     return [match for score, _, match in scored[:limit] if 2 * score >= best]  # not far behind the best
-
-
-def _first_task(tasks: Sequence[str]) -> str:
-    return tasks[0] if tasks else ""

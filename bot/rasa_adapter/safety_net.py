@@ -23,14 +23,12 @@ class SafetyNet(RuleComponent):
             assessment = assess(message.get(TEXT), model_says_crisis=predicted.get("name") == CRISIS_INTENT)
             safety = {**assessment.as_dict(), "model_intent": predicted.get("name")}
             message.set(PARSE_KEY, safety, add_to_output=True)
-            if predicted.get("name") == CRISIS_INTENT and assessment.level is None:
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
+            if predicted.get("name") == CRISIS_INTENT and assessment.level is None and ranking:
                 # The intent model's guess was not kept: the next intent it ranked takes its place.
-                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
-                if ranking:
-                    message.set(INTENT, ranking[0], add_to_output=True)
-                    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                message.set(INTENT, ranking[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             if assessment.level in (CRISIS, THREAT):
-                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS_INTENT]
                 crisis = {"name": CRISIS_INTENT, "confidence": 1.0}
                 message.set(INTENT, crisis, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)

@@ -43,7 +43,9 @@ def pattern_set() -> PatternSet:
 def without_ordinary(text: str) -> str:
     """The spelt message with idioms, jobs and sports that share words with a crisis taken out."""
     for pattern in pattern_set().ordinary:
-        text = re.sub(" +", " ", pattern.sub(" ", text))  # the next phrase sees one space where one was taken
+        text, taken = pattern.subn(" ", text)
+        if taken:
+            text = re.sub(" +", " ", text)  # the next phrase sees one space where one was taken
     return text.strip()
 
 
