@@ -29,7 +29,7 @@ class ActionRequestHandover(CatalogueAction):
         entry = request_handoff(
             tracker.sender_id, session=session, reason="request", urgent=bool(tracker.get_slot("urgent")),
             live=live, summary=summary_for_counsellor(slots, session=session) if share else None,
-            channel=tracker.get_latest_input_channel(),
+            channel=tracker.get_latest_input_channel(), language=tracker.get_slot("language"),
         )
         dispatcher.utter_message(text=texts["shared" if share else "not_shared"])
         if live:

@@ -66,6 +66,7 @@ def respond_to_safety(dispatcher: CollectingDispatcher, tracker: Tracker, level:
     from rasa_sdk.events import ActiveLoop, SlotSet
 
     from bot.handover.queue import flag_for_safety
+    from bot.languages.way_in_message import way_in_message
     from bot.safety import response
     from bot.safety.turn import ASKED
 
@@ -73,9 +74,13 @@ def respond_to_safety(dispatcher: CollectingDispatcher, tracker: Tracker, level:
     setting = response.setting_of(tracker.sender_id, latest.get("metadata"))
     for name in response.responses_for(level, setting):
         dispatcher.utter_message(response=name)
+    way_in = way_in_message(tracker.get_slot("language") or "")
+    if way_in is not None and level != "possible":
+        dispatcher.utter_message(text=way_in.texts[1])  # where to turn at once, in the user's own language
     try:
         with session_factory().begin() as session:
-            flag_for_safety(tracker.sender_id, level, session=session, channel=tracker.get_latest_input_channel())
+            flag_for_safety(tracker.sender_id, level, session=session, channel=tracker.get_latest_input_channel(),
+                            language=tracker.get_slot("language"))
     except SQLAlchemyError:
         # The caring answer has already gone out; the slots still mark the transcript.
         logger.exception("Could not queue a conversation with signs of %s", level)

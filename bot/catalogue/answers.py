@@ -11,6 +11,9 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.catalogue import pay
+from bot.catalogue.english import in_english
+from bot.languages.current import current_language, localized
+from bot.languages.detection import ENGLISH
 from bot.paths import data_file
 from bot.storage.tables.catalogue import Occupation, Route
 
@@ -33,6 +36,21 @@ def years(value: float) -> str:
     return f"{value:.1f}".replace(".", ",") + " år"
 
 
+def years_en(value: float) -> str:
+    """4.0 -> '4 years', 0.5 -> 'half a year', 3.5 -> '3.5 years'."""
+    if value == 0.5:
+        return "half a year"
+    if value == int(value):
+        return "1 year" if value == 1 else f"{int(value)} years"
+    return f"{value:.1f} years"
+
+
+def article(title: str) -> str:
+    """'Electrician' -> 'an electrician', 'Carpenter' -> 'a carpenter'; names like 'IT support' keep their case."""
+    word = noun(title)
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def in_sentence(step: str) -> str:
     """A step that continues a sentence: 'Jobb i en bedrift' -> 'jobb i en bedrift'; 'Vg1 …' stays."""
     if re.match(r"(Vg\d|[A-ZÆØÅ]{2})", step):
@@ -45,9 +63,10 @@ def first_sentence(text: str) -> str:
     return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    """Jinja environment over the answer templates, with Veivalg's filters."""
+@lru_cache(maxsize=2)
+def environment(language: str | None = None) -> Environment:
+    """Jinja environment over the answer templates, with Veivalg's filters in the conversation's language."""
+    language = language or current_language()
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         undefined=StrictUndefined,
@@ -57,9 +76,15 @@ def environment() -> Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(
-        noun=noun, years=years, first_sentence=first_sentence, in_sentence=in_sentence, kroner=pay.kroner
+        noun=noun, years=years_en if language == ENGLISH else years, first_sentence=first_sentence,
+        in_sentence=in_sentence, kroner=pay.kroner, article=article,
     )
     return env
+
+
+def view(occupation: Occupation) -> Any:
+    """The occupation as the reader gets it: in English words when the conversation is in English."""
+    return in_english(occupation) if current_language() == ENGLISH else occupation
 
 
 def split_long(text: str, limit: int = MAX_MESSAGE) -> list[str]:
@@ -106,7 +131,9 @@ def pack_lines(lines: Iterable[str], limit: int = MAX_MESSAGE) -> list[str]:
 
 def render(template: str, **values: Any) -> list[str]:
     """Render a template into messages: '---' lines separate messages, empty ones are dropped."""
-    text = environment().get_template(f"{template}.txt.j2").render(**values)
+    language = current_language()
+    name = localized(TEMPLATES / f"{template}.txt.j2", language).name
+    text = environment(language).get_template(name).render(**values)
     messages: list[str] = []
     for chunk in SEPARATOR.split(text):
         messages.extend(split_long(chunk))
@@ -120,47 +147,50 @@ def main_route(occupation: Occupation) -> Route:
 
 def occupation_info(occupation: Occupation) -> list[str]:
     """Short first: what the job is, in two or three sentences."""
-    return render("occupation_info", o=occupation)
+    return render("occupation_info", o=view(occupation))
 
 
 def education_route(occupation: Occupation) -> list[str]:
     """The route step by step, praksiskandidat, and what can start in prison."""
-    return render("education_route", o=occupation, routes=list(occupation.routes))
+    shown = view(occupation)
+    return render("education_route", o=shown, routes=list(shown.routes))
 
 
 def politiattest(occupation: Occupation) -> list[str]:
     """Whether a politiattest can be required, and the legal basis, in careful words."""
-    return render("politiattest", o=occupation)
+    return render("politiattest", o=view(occupation))
 
 
 def compare(first: Occupation, second: Occupation) -> list[str]:
     """Two occupations side by side: tasks, education length, politiattest, pay, prospects."""
-    return render("compare", pair=[(o, main_route(o), pay.pay_for(o.styrk08)) for o in (first, second)])
+    shown = [view(o) for o in (first, second)]
+    return render("compare", pair=[(o, main_route(o), pay.pay_for(o.styrk08)) for o in shown])
 
 
 def pay_answer(occupation: Occupation) -> list[str]:
     """What the occupation pays, from SSB, with the year and the group the figure is for."""
     trade = any(route.kind in ("fagbrev", "svennebrev") for route in occupation.routes)
-    return render(
-        "pay", o=occupation, pay=pay.pay_for(occupation.styrk08), apprentice=pay.apprentice_text() if trade else None
-    )
+    apprentice = pay.apprentice_text(current_language()) if trade else None
+    return render("pay", o=view(occupation), pay=pay.pay_for(occupation.styrk08), apprentice=apprentice)
 
 
 def similar(occupation: Occupation) -> list[str]:
     """An introduction to the related occupations (offered as buttons)."""
-    return render("similar", o=occupation)
+    return render("similar", o=view(occupation))
 
 
-@lru_cache(maxsize=1)
-def _messages() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((TEMPLATES / "messages.yml").read_text(encoding="utf-8"))
+@lru_cache(maxsize=2)
+def _messages(language: str) -> dict[str, Any]:
+    path = localized(TEMPLATES / "messages.yml", language)
+    loaded: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return loaded
 
 
 def message(key: str, **values: Any) -> tuple[str, list[dict[str, str]]]:
     """A fixed text of the occupation dialogue (messages.yml) and its buttons, filled with `values`."""
-    entry = _messages()[key]
-    env = environment()
+    language = current_language()
+    entry = _messages(language)[key]
+    env = environment(language)
     text = env.from_string(entry["text"]).render(**values)
     buttons = [
         {
@@ -174,4 +204,4 @@ def message(key: str, **values: Any) -> tuple[str, list[dict[str, str]]]:
 
 def occupation_buttons(occupations: Sequence[Occupation], intent: str) -> list[dict[str, str]]:
     """One button per occupation whose payload asks `intent` about it."""
-    return [{"title": o.title, "payload": f'/{intent}{{"occupation": "{o.slug}"}}'} for o in occupations]
+    return [{"title": view(o).title, "payload": f'/{intent}{{"occupation": "{o.slug}"}}'} for o in occupations]

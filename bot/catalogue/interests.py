@@ -10,17 +10,21 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from bot.catalogue.answers import environment, pack_lines
+from bot.catalogue.answers import environment, pack_lines, view
 from bot.catalogue.queries import all_occupations
+from bot.languages.current import current_language, localized
 from bot.paths import data_file
 
 TEST_FILE = data_file("catalogue", "interest_test.yml")
 CODES = "RIASEC"
 POSITION_WEIGHT = (3, 2, 1)
 ANSWER_WORDS = {
-    "2": ("1", "passer godt", "passer bra", "ja", "stemmer", "helt", "absolutt", "yes", "veldig"),
-    "1": ("2", "litt", "delvis", "kanskje", "sånn passe", "noen ganger", "middels", "a bit"),
-    "0": ("3", "passer ikke", "nei", "ikke", "aldri", "no", "stemmer ikke"),
+    "2": ("1", "passer godt", "passer bra", "ja", "stemmer", "helt", "absolutt", "yes", "veldig", "fits me well",
+          "fits well", "very", "true", "a lot"),
+    "1": ("2", "litt", "delvis", "kanskje", "sånn passe", "noen ganger", "middels", "a bit", "a little", "maybe",
+          "sometimes", "partly"),
+    "0": ("3", "passer ikke", "nei", "ikke", "aldri", "no", "stemmer ikke", "does not fit", "doesnt fit",
+          "doesn't fit", "not", "never", "not me"),
 }
 
 
@@ -34,10 +38,14 @@ class Suggestion:
     score: float
 
 
-@lru_cache(maxsize=1)
 def test_data() -> dict[str, Any]:
-    """The statements and texts of the test."""
-    loaded: dict[str, Any] = yaml.safe_load(TEST_FILE.read_text(encoding="utf-8"))
+    """The statements and texts of the test, in the conversation's language."""
+    return _test_data(current_language())
+
+
+@lru_cache(maxsize=2)
+def _test_data(language: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(localized(TEST_FILE, language).read_text(encoding="utf-8"))
     return loaded
 
 
@@ -97,7 +105,7 @@ def suggest(answers: Sequence[str | None], *, session: Session, limit: int = 5) 
         score = sum(points[c] * w for c, w in zip(codes, POSITION_WEIGHT, strict=False))
         best_code = max(codes, key=lambda c: points[c])
         no_attest = occupation.politiattest_level == "none"
-        suggestion = Suggestion(occupation.slug, occupation.title, best_code, score)
+        suggestion = Suggestion(occupation.slug, view(occupation).title, best_code, score)
         scored.append((score, no_attest, occupation.title, suggestion))
     scored.sort(key=lambda item: (-item[0], not item[1], item[2]))
     return [item[3] for item in scored[:limit] if item[0] > 0]

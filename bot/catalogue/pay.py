@@ -99,9 +99,11 @@ def pay_for(styrk08: str) -> Pay | None:
     return Pay(figure.monthly_nok, source.year, source.measure, figure.name, exact, source.url)
 
 
-def apprentice_text() -> str:
-    """How apprentice pay is usually set, in plain words."""
-    return " ".join(str(_table().apprentice.get("text", "")).split())
+def apprentice_text(language: str = "nb") -> str:
+    """How apprentice pay is usually set, in plain words (Norwegian, or English with `language="en"`)."""
+    apprentice = _table().apprentice
+    text = apprentice.get("text_en") if language == "en" else None
+    return " ".join(str(text or apprentice.get("text", "")).split())
 
 
 def asks_about_pay(text: str) -> bool:

@@ -11,7 +11,7 @@ PAUSABLE = ("knapp_form", "interest_form", "plan_edit_form", "handover_form", "r
 # The intents that are requests wherever they come: no form reads them as an answer (domain.yml's
 # `not_intent` lists; tests/guidance/test_interruption.py checks every form).
 REQUESTS = ("request_human", "express_crisis", "ask_help", "ask_privacy", "delete_my_data",
-            "request_summary", "edit_plan", "resume_form")
+            "request_summary", "edit_plan", "resume_form", "set_language", "other_language")
 DECLINED = "declined"
 NOTHING = "nothing"
 # With nothing paused, what follows a handled request is what followed it before: the menu after help,
@@ -21,6 +21,7 @@ AFTER_WITH_NOTHING_PAUSED = {
     "action_show_plan": None,
     "action_request_handover": None,
     "action_apply_plan_edit": None,
+    "utter_language_chosen": "utter_menu",
 }
 DEFAULT_AFTER = "utter_anything_else"
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from bot.languages.current import current_language, localized
 from bot.paths import data_file
 from bot.text.folding import fold
 
@@ -29,10 +30,14 @@ _PERSONAL = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
 def texts() -> dict[str, Any]:
-    """Every text of the reflective conversation (data/knapper/texts.yml)."""
-    loaded: dict[str, Any] = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    """Every text of the reflective conversation (data/knapper/texts.yml, or its English sibling)."""
+    return _texts(current_language())
+
+
+@lru_cache(maxsize=2)
+def _texts(language: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(localized(TEXTS_FILE, language).read_text(encoding="utf-8"))
     return loaded
 
 
@@ -69,7 +74,9 @@ def named(text: str) -> str | None:
     """The knapp whose title the user typed («meg i kontekst», «Endring og stabilitet!»), if any."""
     typed = fold(text)
     for key, data in texts()["knapper"].items():
-        if typed and typed == fold(str(data.get("title", ""))):
+        # «Me in context (Meg i kontekst)»: the whole title, or either name on its own.
+        names = {fold(part) for part in re.split(r"[()]", str(data.get("title", ""))) if part.strip()}
+        if typed and (typed == fold(str(data.get("title", ""))) or typed in names):
             return str(key)
     return None
 

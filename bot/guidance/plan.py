@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session
 
 from bot.catalogue import interests
 from bot.catalogue.answers import pack_lines
+from bot.catalogue.english import english_entries
 from bot.catalogue.queries import titles
 from bot.guidance import knapper
+from bot.languages.current import current_language, localized
+from bot.languages.detection import ENGLISH
 from bot.paths import data_file
 
 TEMPLATE = data_file("knapper", "plan.txt.j2")
@@ -38,7 +41,7 @@ def _section(key: str, answers: Mapping[str, Any]) -> dict[str, Any]:
 def plan_context(slots: Mapping[str, Any], *, session: Session) -> dict[str, Any]:
     """What goes into the plan, from the conversation's slots."""
     stored = slots.get("knapp_answers") or {}
-    names = titles(session=session)
+    names = _titles(session=session)
     likes = interests.test_data()["likes"]
     return {
         "texts": knapper.texts(),
@@ -58,15 +61,27 @@ def _environment() -> Environment:
     )
 
 
+def _titles(*, session: Session) -> dict[str, str]:
+    """slug -> the occupation's title in the conversation's language."""
+    names = titles(session=session)
+    if current_language() == ENGLISH:
+        english = english_entries()
+        names = {slug: english[slug].title if slug in english else title for slug, title in names.items()}
+    return names
+
+
 def plan_messages(slots: Mapping[str, Any], *, session: Session) -> list[str]:
     """The plan as chat messages of at most 300 characters, lines kept whole where they fit."""
-    text = _environment().get_template(TEMPLATE.name).render(**plan_context(slots, session=session))
+    template = localized(TEMPLATE).name
+    text = _environment().get_template(template).render(**plan_context(slots, session=session))
     return pack_lines(line.strip() for line in text.splitlines() if line.strip())
 
 
 def plan_html(messages: list[str], date: str) -> str:
     """A printable page of the plan, in large, plain type."""
-    return _environment().get_template("plan.html.j2").render(messages=messages, date=date)
+    return _environment().get_template(localized(TEMPLATE.with_name("plan.html.j2")).name).render(
+        messages=messages, date=date
+    )
 
 
 @dataclass(frozen=True)
@@ -79,7 +94,7 @@ class PlanLine:
 
 def _answer_lines(key: str, answers: Mapping[str, Any], ref: str) -> list[PlanLine]:
     title = knapper.knapp(key)["title"]
-    labels = {"take_with_you": "Tar med meg", "next_step": "Neste steg"}
+    labels = knapper.texts()["plan_line_labels"]
     questions = [q["key"] for q in knapper.knapp(key)["questions"]]
     lines = [PlanLine(f"{ref}|{q}", f"{title}: {_labelled(q, answers[q])}") for q in questions if answers.get(q)]
     lines += [PlanLine(f"{ref}|{c}", f"{title}: {labels[c]}: {answers[c]}") for c in labels if answers.get(c)]
@@ -95,12 +110,13 @@ def plan_lines(slots: Mapping[str, Any], *, session: Session) -> list[PlanLine]:
     for index, earlier in enumerate(stored.get("earlier", [])):
         if earlier.get("knapp") in KNAPP_ORDER:
             lines += _answer_lines(earlier["knapp"], {c: earlier.get(c) for c in knapper.CLOSING_KEYS}, f"e|{index}")
-    names = titles(session=session)
-    lines += [PlanLine(f"o|{slug}", f"Yrke: {names[slug]}") for slug in slots.get("occupations_viewed") or []
-              if slug in names]
+    names = _titles(session=session)
+    labels = knapper.texts()["plan_line_labels"]
+    lines += [PlanLine(f"o|{slug}", f"{labels['occupation']}: {names[slug]}")
+              for slug in slots.get("occupations_viewed") or [] if slug in names]
     if slots.get("interest_profile"):
         context = plan_context(slots, session=session)
-        lines.append(PlanLine("i", "Interesser: jeg liker å " + " og ".join(context["interests"])))
+        lines.append(PlanLine("i", labels["interests"] + f" {labels['and']} ".join(context["interests"])))
     return lines
 
 

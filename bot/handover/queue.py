@@ -39,6 +39,7 @@ def request_handoff(
     live: bool = False,
     summary: str | None = None,
     channel: str | None = None,
+    language: str | None = None,
 ) -> Handoff:
     """Queue a handoff, or update the open one: one entry per conversation, urgent once urgent."""
     existing = open_handoff_for(sender_id, session=session)
@@ -49,24 +50,30 @@ def request_handoff(
             existing.reason = reason
         if summary:
             existing.summary = summary
+        if language and language != existing.language:
+            existing.language = language
         return existing
     code = new_contact_code()
     while session.execute(select(Handoff.id).where(Handoff.contact_code == code)).first() is not None:
         code = new_contact_code()
     handoff = Handoff(
         sender_id=sender_id, contact_code=code, status=NEW, urgent=urgent, reason=reason, live=live,
-        summary=summary, channel=channel, created_at=utcnow(),
+        summary=summary, channel=channel, language=language, created_at=utcnow(),
     )
     session.add(handoff)
     session.flush()
     return handoff
 
 
-def flag_for_safety(sender_id: str, level: str, *, session: Session, channel: str | None = None) -> Handoff:
+def flag_for_safety(
+    sender_id: str, level: str, *, session: Session, channel: str | None = None, language: str | None = None
+) -> Handoff:
     """Queue a conversation with signs of crisis, a threat or a possible sign: its reason, urgent or not."""
     from bot.safety.response import URGENT, reason_for
 
-    return request_handoff(sender_id, session=session, reason=reason_for(level), urgent=URGENT[level], channel=channel)
+    return request_handoff(
+        sender_id, session=session, reason=reason_for(level), urgent=URGENT[level], channel=channel, language=language
+    )
 
 
 def queue(*, session: Session, statuses: Iterable[str] = (NEW, TAKEN)) -> list[Handoff]:

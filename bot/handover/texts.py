@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from bot.languages.current import current_language, localized
 from bot.paths import data_file
 from bot.safety.assessment import REASONS as SAFETY_REASONS
 
@@ -20,8 +21,12 @@ REASON_WEIGHT = {"crisis": 4, "threat": 3, "safety_check": 2, "hopelessness": 1,
 TEXTS = data_file("handover", "texts.yml")
 
 
-@lru_cache(maxsize=1)
 def texts() -> dict[str, Any]:
-    """The handover's texts, kept in data/handover/texts.yml."""
-    loaded: dict[str, Any] = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))
+    """The handover's texts, kept in data/handover/texts.yml (and texts.en.yml), in the conversation's language."""
+    return _texts(current_language())
+
+
+@lru_cache(maxsize=2)
+def _texts(language: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(localized(TEXTS, language).read_text(encoding="utf-8"))
     return loaded

@@ -18,10 +18,20 @@ async def _code_loaded(app: Any, loop: Any) -> None:
     freeze_loaded_objects()
 
 
+def conversation_language(body: Any) -> str | None:
+    """The `language` slot of the tracker an action call carries, if any."""
+    if not isinstance(body, dict):
+        return None
+    slots = (body.get("tracker") or {}).get("slots") or {}
+    language = slots.get("language") if isinstance(slots, dict) else None
+    return language if isinstance(language, str) else None
+
+
 def create_app(*args: Any, **kwargs: Any) -> Any:
     """rasa_sdk's app: only Rasa, with the shared secret, may run actions; it freezes what it loaded at start."""
     from sanic.response import json as json_response
 
+    from bot.languages.current import set_language
     from bot.settings import get_settings
 
     secret = get_settings().action_server_secret
@@ -35,7 +45,11 @@ def create_app(*args: Any, **kwargs: Any) -> Any:
             return json_response({"error": "Ingen tilgang."}, status=401)
         return None
 
+    async def speak_the_conversations_language(request: Any) -> None:
+        set_language(conversation_language(request.json if request.method == "POST" else None))
+
     app.register_middleware(require_secret, "request")
+    app.register_middleware(speak_the_conversations_language, "request")
     app.register_listener(_code_loaded, "after_server_start")
     return app
 

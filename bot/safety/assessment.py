@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.languages.way_in import crisis_word_in
 from bot.safety.classifier import CRISIS_INTENT as CRISIS_INTENT  # re-exported for the adapter and reports
 from bot.safety.classifier import POSSIBLE_THRESHOLD, signal_probability
 from bot.safety.patterns import matching_level
@@ -56,6 +57,9 @@ def assess(text: str | None, *, model_says_crisis: bool = False) -> Assessment:
     level = matching_level(text)
     if level is not None:
         return Assessment(level=level, source="pattern")
+    if crisis_word_in(text) is not None:
+        # A short, careful list per language of the ten (data/languages/): drafts, a false alarm costs a kind word.
+        return Assessment(level=CRISIS, source="language_words")
     probability = signal_probability(text)
     if probability >= POSSIBLE_THRESHOLD:
         return Assessment(level=POSSIBLE, source="classifier", probability=probability)

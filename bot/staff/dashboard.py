@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import LOCAL_TZ, aware
 from bot.guidance.rating import Rating
+from bot.languages.names import needs_interpreter
 from bot.privacy import transcripts
 from bot.privacy.transcripts import ConversationFilters
 from bot.privacy.transcripts.query import local_day_bounds
@@ -86,6 +87,10 @@ class Dashboard:
     unanswered: list[tuple[str, int]]
     unknown_occupations: list[tuple[str, int]] = field(default_factory=list)  # the word only, for leaders
     safety: dict[str, int] = field(default_factory=dict)  # conversations by the most serious safety level, no text
+    # Conversations by language (one conversation can count under several), no text; and how many came in a
+    # language Veivalg does not speak (the unmet need).
+    languages: dict[str, int] = field(default_factory=dict)
+    unmet_language_need: int = 0
 
     @property
     def fallback_rate(self) -> float | None:
@@ -186,6 +191,8 @@ def build(
             transcripts.unknown_occupations(session=session, sender_ids=ids).items(), key=lambda kv: (-kv[1], kv[0])
         )[:TOP_UNANSWERED],
         safety={level: sum(s.safety_level == level for s in summaries) for level in SAFETY_LEVELS},
+        languages=dict(Counter(code for s in summaries for code in (s.languages or ("nb",))).most_common()),
+        unmet_language_need=sum(any(needs_interpreter(code) for code in s.languages) for s in summaries),
     )
 
 

@@ -87,3 +87,13 @@ def test_the_summary_is_the_plan_without_personal_data(catalogue_db):
     assert summary.startswith("Min plan:\n- Meg i kontekst: ring meg på [telefon]")
     assert "912" not in summary and "- Yrke: Kokk" in summary
     assert empty == "Ingen «min plan» ennå."
+
+
+def test_the_entry_keeps_the_conversations_language(tmp_path):
+    url = make_db(tmp_path)
+    with session_factory(url).begin() as session:
+        first = handover.request_handoff("a", session=session, language="en")
+        handover.flag_for_safety("a", "crisis", session=session, language="pl")
+        norwegian = handover.request_handoff("b", session=session)
+
+        assert first.language == "pl" and norwegian.language is None

@@ -51,3 +51,12 @@ def test_the_intent_models_guess_alone_asks_nothing_when_the_message_carries_no_
     text = "jeg kan mer enn jeg trodde"
     assert signal_probability(text) < MODEL_GUESS_FLOOR / 2, "the margin this test relies on"
     assert assess(text, model_says_crisis=True).level is None
+
+
+def test_a_crisis_word_of_one_of_the_ten_languages_is_a_crisis():
+    from bot.safety.assessment import CRISIS, assess
+
+    polish = assess("nie wiem, chcę umrzeć")
+    arabic = assess("أريد أن أنتحر")
+    assert (polish.level, polish.source) == (CRISIS, "language_words")
+    assert arabic.level == CRISIS

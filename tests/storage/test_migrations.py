@@ -43,7 +43,7 @@ def test_a_database_built_without_migrations_is_adopted(tmp_path):
     upgrade(url)
 
     with engine_for(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0005"
+        assert MigrationContext.configure(connection).get_current_revision() == "0006"
     assert differences(url) == []
 
 

@@ -25,15 +25,21 @@ def cmd_nlu_report(args: argparse.Namespace, settings: Settings) -> int:
     """Evaluate the NLU on the held-out files; fail below the macro-F1 gate or on a missed crisis."""
     from bot.ops.runtime_env import child_environment
     from bot.ops.training import model_path
-    from bot.rasa_adapter.nlu_report import MIN_MACRO_F1, evaluate
+    from bot.rasa_adapter.nlu_report import ENGLISH_HELD_OUT, MIN_ENGLISH_MACRO_F1, MIN_MACRO_F1, evaluate
 
     out = settings.home / "results" / "nlu"
-    report = evaluate(model_path(settings), "tests/nlu", out, cwd=settings.home, env=child_environment(settings))
+    env = child_environment(settings)
+    report = evaluate(model_path(settings), "tests/nlu", out, cwd=settings.home, env=env)
     print(
         f"[veivalg] språkforståelse på testsettet: macro-F1 {report.macro_f1:.3f} (krav {MIN_MACRO_F1:.2f}), "
         f"krisemeldinger som ble bommet på: {len(report.crisis_missed)}. Rapport: results/nlu/summary.md"
     )
-    return 0 if report.passes() else 1
+    english = evaluate(model_path(settings), ENGLISH_HELD_OUT, out.with_name("nlu_en"), cwd=settings.home, env=env)
+    print(
+        f"[veivalg] engelsk testsett: macro-F1 {english.macro_f1:.3f} (krav {MIN_ENGLISH_MACRO_F1:.2f}), "
+        f"krisemeldinger som ble bommet på: {len(english.crisis_missed)}. Rapport: results/nlu_en/summary.md"
+    )
+    return 0 if report.passes() and english.passes(MIN_ENGLISH_MACRO_F1) else 1
 
 
 def register(commands: argparse._SubParsersAction) -> None:

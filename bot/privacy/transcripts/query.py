@@ -36,7 +36,7 @@ FALLBACK_ACTIONS = ("action_default_fallback", "utter_fallback_first", "utter_fa
 
 HANDOVER_INTENT = "request_human"
 KNAPP_DONE_ACTION = "action_knapp_done"
-SUMMARY_SLOTS = ("current_knapp", "rating", "urgent", "safety_level")
+SUMMARY_SLOTS = ("current_knapp", "rating", "urgent", "safety_level", "language")
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class ConversationSummary:
     low_confidence: int
     rating: int | None
     safety_level: str | None = None  # the most serious safety level reached: crisis, threat or possible
+    languages: tuple[str, ...] = ()  # languages other than Norwegian the conversation was in, in order
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def fallback_user_ids(session: Session, sender_ids: Iterable[str] | None = None)
 def _slot_facts(session: Session, sender_ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """Knapper covered, the latest rating, the urgent flag and the safety level, from the slots that carry them."""
     facts: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"knapper": [], "rating": None, "urgent": False, "safety_level": None}
+        lambda: {"knapper": [], "rating": None, "urgent": False, "safety_level": None, "languages": []}
     )
     statement = (
         select(events.c.sender_id, events.c.action_name, events.c.data)
@@ -183,6 +184,8 @@ def _slot_facts(session: Session, sender_ids: list[str] | None = None) -> dict[s
             entry["urgent"] = True
         elif name == "safety_level" and isinstance(value, str):
             entry["safety_level"] = most_serious(entry["safety_level"], value)
+        elif name == "language" and isinstance(value, str) and value != "nb" and value not in entry["languages"]:
+            entry["languages"].append(value)
     return facts
 
 
@@ -241,7 +244,8 @@ def summarise(session: Session, sender_ids: Iterable[str] | None = None) -> list
     fallbacks = fallback_user_ids(session, wanted)
     summaries = []
     for sender_id, first, last, turns, users, low, handover, crisis, channel_name in rows:
-        fact = facts.get(sender_id) or {"knapper": [], "rating": None, "urgent": False, "safety_level": None}
+        fact = facts.get(sender_id) or {"knapper": [], "rating": None, "urgent": False, "safety_level": None,
+                                        "languages": []}
         summaries.append(
             ConversationSummary(
                 sender_id=sender_id,
@@ -257,6 +261,7 @@ def summarise(session: Session, sender_ids: Iterable[str] | None = None) -> list
                 low_confidence=int(low or 0),
                 rating=fact["rating"],
                 safety_level=fact["safety_level"],
+                languages=tuple(fact["languages"]),
             )
         )
     return summaries

@@ -26,6 +26,7 @@ class Handoff(Base):
     reason = Column(String(20), nullable=False, default="request")
     live = Column(Boolean, nullable=False, default=False)
     channel = Column(String(30))
+    language = Column(String(8))  # the conversation's language when the entry was made (nb, en, pl, …)
     summary = Column(Text)
     created_at = Column(DateTime(timezone=True), nullable=False)
     taken_by = Column(String(100))

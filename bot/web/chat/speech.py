@@ -1,4 +1,4 @@
-"""Read a text aloud in Norwegian with espeak-ng: WAV bytes, a small in-memory cache, no shell."""
+"""Read a text aloud in Norwegian (or English) with espeak-ng: WAV bytes, a small in-memory cache, no shell."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections import OrderedDict
 
 MAX_CHARS = 600
 VOICE = "nb"
+ENGLISH_VOICE = "en"  # espeak-ng's English voice, for English text (issue 19)
 WORDS_PER_MINUTE = 150  # a little slower than espeak-ng's 175, for listeners who read poorly
 TIMEOUT_SECONDS = 15.0
 CACHE_SIZE = 16
@@ -81,6 +82,12 @@ class Speaker:
                 self._cache.popitem(last=False)
         return wav
 
+    def voice_for(self, text: str) -> str:
+        """English text in the English voice; everything else in the configured (Norwegian) voice."""
+        from bot.languages.detection import ENGLISH, detect
+
+        return ENGLISH_VOICE if detect(text).language == ENGLISH else self.voice
+
     async def speak_async(self, text: str) -> bytes:
         """`speak` in a worker thread, so the event loop keeps serving other users."""
         return await asyncio.to_thread(self.speak, text)
@@ -88,7 +95,7 @@ class Speaker:
     def _synthesise(self, text: str) -> bytes:
         if not self.executable:
             raise SpeechUnavailable("espeak-ng is not installed")
-        command = [self.executable, "-v", self.voice, "-s", str(WORDS_PER_MINUTE), "--stdout", "--stdin"]
+        command = [self.executable, "-v", self.voice_for(text), "-s", str(WORDS_PER_MINUTE), "--stdout", "--stdin"]
         with self._slots:
             try:
                 done = subprocess.run(command, input=text.encode("utf-8"), capture_output=True, timeout=self.timeout)

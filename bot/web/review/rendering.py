@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.clock import LOCAL_TZ, aware
 from bot.handover.texts import REASONS, SAFETY_LABELS
+from bot.languages.names import name_nb, needs_interpreter
 from bot.privacy import transcripts
 from bot.staff import audit, notes
 from bot.staff.accounts import ROLE_NAMES
@@ -61,10 +62,10 @@ def environment() -> Environment:
     )
     env.filters.update(
         local=local, day=_day, clock=_clock, decimal=_decimal, percent=_percent,
-        q=lambda v: quote(str(v), safe=""), knapp=transcripts.knapp_title,
+        q=lambda v: quote(str(v), safe=""), knapp=transcripts.knapp_title, language=name_nb,
     )
     env.globals.update(role_names=ROLE_NAMES, statuses=notes.STATUSES, actions=audit.ACTIONS, reasons=REASONS,
-                       safety_labels=SAFETY_LABELS)
+                       safety_labels=SAFETY_LABELS, needs_interpreter=needs_interpreter)
     return env
 
 

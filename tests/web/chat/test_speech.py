@@ -66,3 +66,12 @@ def test_fix_wav_sizes_fills_in_unknown_sizes():
     assert struct.unpack_from("<I", fixed, len(header) + 4)[0] == 100
     with pytest.raises(SpeechUnavailable):
         fix_wav_sizes(b"not a wav")
+
+
+def test_english_text_is_read_with_the_english_voice():
+    from bot.web.chat.speech import ENGLISH_VOICE, VOICE, Speaker
+
+    speaker = Speaker(executable="/bin/false")
+    assert speaker.voice_for("You can take the trade exam as an adult. Do you want to know how?") == ENGLISH_VOICE
+    assert speaker.voice_for("Du kan ta fagbrev som voksen. Vil du vite hvordan?") == VOICE
+    assert speaker.voice_for("OK") == VOICE

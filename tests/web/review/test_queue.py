@@ -216,3 +216,14 @@ def test_only_the_holder_closes_an_entry(client, settings):
     assert client.post(f"/review/ko/{handoff}/ferdig", data={"csrf_token": token}).status_code == 404
     with session_factory(settings.database_url).begin() as db:
         assert [e.id for e in handover.queue(session=db)] == [handoff]
+
+
+def test_the_queue_says_which_language_and_when_to_bring_an_interpreter(client, settings):
+    with session_factory(settings.database_url).begin() as db:
+        handover.request_handoff("w-polish", session=db, language="pl")
+        handover.request_handoff("w-english", session=db, language="en")
+    logged_in_as(client, "vera")
+
+    page = client.get("/review/ko").text
+    assert "Språk: polsk: ta med tolk" in page
+    assert "Språk: engelsk" in page and "Språk: engelsk: ta med tolk" not in page
