@@ -113,6 +113,7 @@ bench: setup scaled-deps
 	@$(BIN)/python bench/scaled.py
 	@$(BIN)/python bench/conversations.py
 	@$(BIN)/python bench/redaction.py
+	@$(BIN)/python bench/languages.py
 	@$(BIN)/python bench/startup.py
 
 # Whole conversations as users write them (tests/conversations/), each judged by its outcome.

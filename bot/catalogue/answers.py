@@ -46,9 +46,14 @@ def years_en(value: float) -> str:
 
 
 def article(title: str) -> str:
-    """'Electrician' -> 'an electrician', 'Carpenter' -> 'a carpenter'; names like 'IT support' keep their case."""
+    """'Electrician' -> 'an electrician', 'Carpenter' -> 'a carpenter', 'HR adviser' -> 'an HR adviser'."""
     word = noun(title)
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+    first = word.split(" ", 1)[0]
+    if first.isupper() and len(first) > 1:  # an abbreviation is read letter by letter: «an HR …», «a ROV …»
+        vowel_sound = first[0] in "AEFHILMNORSX"
+    else:
+        vowel_sound = word[:1].lower() in "aeiou"
+    return f"{'an' if vowel_sound else 'a'} {word}"
 
 
 def in_sentence(step: str) -> str:
@@ -136,7 +141,9 @@ def render(template: str, **values: Any) -> list[str]:
     text = environment(language).get_template(name).render(**values)
     messages: list[str] = []
     for chunk in SEPARATOR.split(text):
-        messages.extend(split_long(chunk))
+        # A list (a route's steps) is split between its lines, never inside one.
+        lines = [line for line in chunk.splitlines() if line.strip()]
+        messages.extend(pack_lines(lines) if len(lines) > 1 else split_long(chunk))
     return messages
 
 

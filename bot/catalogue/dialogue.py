@@ -169,7 +169,7 @@ def _compare(turn: Turn, question: Question, slugs: list[str], *, session: Sessi
         known = get_occupation(pair[0], session=session) if pair else None
         turn.slots.update(awaiting_occupation="compare", compare_first=known.slug if known else None)
         if known:
-            turn.respond("ask_compare_with", title=known.title)
+            turn.respond("ask_compare_with", title=answers.view(known).title)
         else:
             turn.respond("ask_compare_first")
         return turn
@@ -178,7 +178,8 @@ def _compare(turn: Turn, question: Question, slugs: list[str], *, session: Sessi
     for text in answers.compare(one, two):
         turn.say(text)
     turn.respond(
-        "more_after_compare", slug=two.slug, title=two.title, first_slug=one.slug, first_title=one.title
+        "more_after_compare", slug=two.slug, title=answers.view(two).title, first_slug=one.slug,
+        first_title=answers.view(one).title
     )
     _remember(turn, one, two, viewed=question.viewed)
     return turn
@@ -190,7 +191,7 @@ def _no_occupation(turn: Turn, topic: str, question: Question, *, session: Sessi
         turn.respond("politiattest_general")
         turn.respond("politiattest_own_case")
         if current:
-            turn.respond("offer_politiattest_for", slug=current.slug, title=current.title)
+            turn.respond("offer_politiattest_for", slug=current.slug, title=answers.view(current).title)
         return turn
     if topic == "route" and current:
         return _about(turn, topic, current, question)

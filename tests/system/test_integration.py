@@ -136,7 +136,7 @@ def stored_events(veivalg: Running, sender: str) -> int:
 def test_a_declined_conversation_leaves_nothing_in_the_database(veivalg: Running):
     veivalg.texts("declines", "hei")
     texts = veivalg.texts("declines", "2")  # 2) Nei, ikke lagre noe
-    assert texts[0].startswith("Greit. Ingenting av det du skriver, blir lagret.")
+    assert texts[0].startswith("Greit. Veivalg lagrer ikke samtalen.")
     veivalg.texts("declines", "hva gjør en tømrer")
 
     assert stored_events(veivalg, "declines") == 0

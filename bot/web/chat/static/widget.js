@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var T = {
+  var NB = {
     title: "Veivalg",
     sub: "Du snakker med en chatbot, ikke et menneske.",
     region: "Chat med Veivalg",
@@ -29,8 +29,40 @@
     wiped: "Samtalen ble slettet fordi ingen har skrevet på en stund.",
     nothingToRead: "Det er ingenting å lese opp ennå.",
     reading: "Leser opp …",
-    speechFailed: "Opplesing virker ikke akkurat nå."
+    speechFailed: "Opplesing virker ikke akkurat nå.",
+    you: "Du",
+    counsellor: "Karriereveileder"
   };
+  /* The widget's own words follow the language the bot writes in: each bot message says which (hub.py). */
+  var EN = {
+    title: "Veivalg",
+    sub: "You are talking to a chatbot, not a person.",
+    region: "Chat with Veivalg",
+    log: "The conversation",
+    bot: "Veivalg (a chatbot)",
+    choices: "Choices",
+    intro: "Write hello to start.",
+    newTitle: "New conversation",
+    start: "Say hello",
+    inputLabel: "Write a message",
+    send: "Send",
+    larger: "A+ Larger text",
+    read: "Read aloud",
+    human: "Talk to a counsellor",
+    restart: "New conversation",
+    typing: "Veivalg is writing …",
+    offline: "Cannot reach Veivalg. Try again in a moment, or tell a member of staff.",
+    gone: "The conversation has ended. Press “New conversation” to start again.",
+    reconnecting: "Lost the connection. Trying again …",
+    warn: "Are you still there? The conversation will soon be deleted if nothing happens. Press a key or click to go on.",
+    wiped: "The conversation was deleted because nobody wrote for a while.",
+    nothingToRead: "There is nothing to read aloud yet.",
+    reading: "Reading aloud …",
+    speechFailed: "Reading aloud does not work right now.",
+    you: "You",
+    counsellor: "Career counsellor"
+  };
+  var T = NB;
   var SPEAK_MAX = 600;
   var thisScript = document.currentScript;
 
@@ -64,34 +96,38 @@
     root.setAttribute("lang", "nb");
     var box = el("section", "vv-box");
     box.setAttribute("aria-label", T.region);
+    var regionBox = box;
     var head = el("div", "vv-head");
+    var labelled = [];
+    function labelled_(node, key, attribute) { labelled.push([node, key, attribute]); return node; }
     head.appendChild(el("h2", "vv-title", T.title));
-    head.appendChild(el("p", "vv-sub", T.sub));
+    head.appendChild(labelled_(el("p", "vv-sub", T.sub), "sub"));
     var tools = el("div", "vv-tools");
-    var larger = button("vv-tool", T.larger, function () { setLarge(!root.classList.contains("vv-large")); });
+    var larger = labelled_(button("vv-tool", T.larger, function () { setLarge(!root.classList.contains("vv-large")); }),
+      "larger");
     larger.setAttribute("aria-pressed", "false");
     tools.appendChild(larger);
-    tools.appendChild(button("vv-tool", T.read, readAloud));
-    tools.appendChild(button("vv-tool", T.human, function () { send("/request_human", T.human); }));
-    tools.appendChild(button("vv-tool", T.restart, function () { wipe(""); input.focus(); }));
+    tools.appendChild(labelled_(button("vv-tool", T.read, readAloud), "read"));
+    tools.appendChild(labelled_(button("vv-tool", T.human, function () { send("/request_human", T.human); }), "human"));
+    tools.appendChild(labelled_(button("vv-tool", T.restart, function () { wipe(""); input.focus(); }), "restart"));
     head.appendChild(tools);
     var log = el("div", "vv-log");
     log.setAttribute("role", "log");
     log.setAttribute("aria-live", "polite");
-    log.setAttribute("aria-label", T.log);
+    labelled_(log, "log", "aria-label").setAttribute("aria-label", T.log);
     log.tabIndex = 0;
     var status = el("p", "vv-status");
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
     var form = el("form", "vv-form");
-    var label = el("label", "vv-label", T.inputLabel);
+    var label = labelled_(el("label", "vv-label", T.inputLabel), "inputLabel");
     label.htmlFor = uid + "-input";
     var input = el("input", "vv-input");
     input.id = uid + "-input";
     input.type = "text";
     input.autocomplete = "off";
     input.maxLength = maxChars;
-    var sendButton = el("button", "vv-send", T.send);
+    var sendButton = labelled_(el("button", "vv-send", T.send), "send");
     sendButton.type = "submit";
     form.appendChild(label);
     var row = el("div", "vv-row");
@@ -119,6 +155,18 @@
     function say(text, kind) {
       status.textContent = text || "";
       status.className = "vv-status" + (kind ? " vv-" + kind : "");
+    }
+
+    function setLanguage(code) {
+      var next = code === "en" ? EN : NB;
+      if (next === T) return;
+      T = next;
+      root.setAttribute("lang", code);
+      regionBox.setAttribute("aria-label", T.region);
+      labelled.forEach(function (item) {
+        if (item[2]) item[0].setAttribute(item[2], T[item[1]]);
+        else item[0].textContent = T[item[1]];
+      });
     }
 
     function setLarge(on) {
@@ -223,7 +271,8 @@
       var author = ["user", "bot", "counsellor"].indexOf(message.author) >= 0 ? message.author : "bot";
       var node = el("div", "vv-msg vv-" + author);
       node.setAttribute("data-seq", String(message.seq));
-      var who = author === "bot" ? T.bot : (message.author_label || (author === "user" ? "Du" : "Karriereveileder"));
+      if (author === "bot" && (message.language === "en" || message.language === "nb")) setLanguage(message.language);
+      var who = author === "bot" ? T.bot : (author === "user" ? T.you : (message.author_label || T.counsellor));
       node.appendChild(el("p", "vv-who", who));
       if (message.text) node.appendChild(el("p", "vv-text", message.text));
       var buttons = message.buttons || [];
