@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.report import stamp, write_section  # noqa: E402
-from bot.languages.report import measure, report  # noqa: E402
+from bench.report import stamp, write_section
+from bot.languages.report import measure, report
 
 DOCUMENT = Path(__file__).resolve().parents[1] / "docs" / "languages.md"
 START, END = "<!-- language-report:start -->", "<!-- language-report:end -->"

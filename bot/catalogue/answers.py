@@ -49,10 +49,8 @@ def article(title: str) -> str:
     """'Electrician' -> 'an electrician', 'Carpenter' -> 'a carpenter', 'HR adviser' -> 'an HR adviser'."""
     word = noun(title)
     first = word.split(" ", 1)[0]
-    if first.isupper() and len(first) > 1:  # an abbreviation is read letter by letter: «an HR …», «a ROV …»
-        vowel_sound = first[0] in "AEFHILMNORSX"
-    else:
-        vowel_sound = word[:1].lower() in "aeiou"
+    abbreviation = first.isupper() and len(first) > 1  # read letter by letter: «an HR …», «an ROV …»
+    vowel_sound = first[0] in "AEFHILMNORSX" if abbreviation else word[:1].lower() in "aeiou"
     return f"{'an' if vowel_sound else 'a'} {word}"
 
 
