@@ -53,15 +53,19 @@ def test_menu_offers_the_five_knapper_transition_occupations_and_a_counsellor():
         "Tilpasning og motstand",
         "Yrker og utdanning",
         "Snakk med en veileder",
+        "English",
     ]
 
 
 def test_the_greeting_says_it_is_a_bot_and_what_is_stored():
     greeting = DOMAIN["responses"]["utter_greet"][0]["text"]
-    unset, with_days = (v["text"] for v in DOMAIN["responses"]["utter_privacy_notice"])
+    unset, with_days, english = (v["text"] for v in DOMAIN["responses"]["utter_privacy_notice"])
     assert "chatbot" in greeting and "ikke et menneske" in greeting
     assert "{retention_days}" in with_days and "{" not in unset
     assert all("karriereveileder" in text for text in (unset, with_days))
+    # The promise is no more than Veivalg controls, in both languages (issue 17).
+    assert all("fengselet likevel logge" in text for text in (unset, with_days))
+    assert "{retention_days}" in english and "the prison can still log" in english
 
 
 def test_crisis_answer_points_to_staff_and_help_lines():
