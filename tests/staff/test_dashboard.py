@@ -98,3 +98,17 @@ def test_charts_work_without_any_data():
     empty = dashboard.Dashboard(0, 0, 0, 0, 0, 0, None, [], [], [], [])
     for name in charts.CHARTS:
         assert charts.chart_png(name, empty).startswith(b"\x89PNG")
+
+
+def test_conversations_are_counted_per_language_and_the_unmet_need_without_text(maker, tmp_path):
+    moment = datetime(2025, 11, 18, 10, tzinfo=timezone.utc).timestamp()
+
+    def spoken(code: str) -> list[dict[str, object]]:
+        return [{"event": "user", "timestamp": moment, "text": "x", "parse_data": {"intent": {"name": "greet"}}},
+                {"event": "slot", "timestamp": moment, "name": "language", "value": code}]
+
+    seed(f"sqlite:///{tmp_path / 'tracker.db'}", (), extra=[("engelsk", spoken("en")), ("polsk", spoken("pl"))])
+    with maker.begin() as db:
+        d = dashboard.build(session=db)
+    assert d.languages["en"] == 1 and d.languages["pl"] == 1 and d.languages["nb"] >= 1
+    assert d.unmet_language_need == 1

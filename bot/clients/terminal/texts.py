@@ -1,8 +1,8 @@
-"""What the kiosk client says on its own, in Norwegian."""
+"""What the kiosk client says on its own: Norwegian, with English where a newcomer needs it to get started."""
 
 from __future__ import annotations
 
-WELCOME = "Velkommen til Veivalg. Skriv hei for å begynne."
+WELCOME = "Velkommen til Veivalg. Skriv hei for å begynne. (English: write hello.)"
 HELP = "Skriv nummeret eller en melding. Ctrl-C avslutter."
 TITLE = "Veivalg – en chatbot for jobb og skole"
 TYPING = "Veivalg skriver …"
@@ -15,4 +15,6 @@ OFFLINE = "Får ikke kontakt med Veivalg. Prøv igjen om litt, eller si fra til 
 NO_GATEWAY = "Får ikke kontakt med Veivalg på {url}.\nStart Veivalg med «make run», og prøv igjen."
 GOODBYE = "Ha det bra!"
 LABELS = {"user": "Du", "bot": "Veivalg", "counsellor": "Karriereveileder"}
+# When the bot writes English (each bot message says so), the labels follow.
+LABELS_EN = {"user": "You", "bot": "Veivalg", "counsellor": "Career counsellor"}
 QUIT_WORDS = {"/avslutt", "/quit", "/exit"}

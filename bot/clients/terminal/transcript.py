@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.clients.terminal.texts import LABELS
+from bot.clients.terminal.texts import LABELS, LABELS_EN
 from bot.text.buttons import numbered
 
 
@@ -70,9 +70,13 @@ def render(messages: Iterable[Mapping[str, Any]], width: int) -> list[Line]:
     """Messages as wrapped lines labelled «Veivalg:», «Karriereveileder:» or «Du:», with numbered buttons."""
     width = max(width, 20)
     lines: list[Line] = []
+    labels = LABELS
     for message in messages:
         author = str(message.get("author") or "bot")
-        label = f"{message.get('author_label') or LABELS.get(author, 'Veivalg')}: "
+        if author == "bot" and message.get("language") in ("en", "nb"):
+            labels = LABELS_EN if message.get("language") == "en" else LABELS
+        own = None if author == "user" or message.get("author_label") == LABELS.get(author) else message.get("author_label")
+        label = f"{own or labels.get(author, 'Veivalg')}: "
         if lines:
             lines.append(Line("", ""))
         first = True
