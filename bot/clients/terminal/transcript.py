@@ -75,7 +75,8 @@ def render(messages: Iterable[Mapping[str, Any]], width: int) -> list[Line]:
         author = str(message.get("author") or "bot")
         if author == "bot" and message.get("language") in ("en", "nb"):
             labels = LABELS_EN if message.get("language") == "en" else LABELS
-        own = None if author == "user" or message.get("author_label") == LABELS.get(author) else message.get("author_label")
+        given = message.get("author_label")
+        own = None if author == "user" or given == LABELS.get(author) else given  # a counsellor's own name stays
         label = f"{own or labels.get(author, 'Veivalg')}: "
         if lines:
             lines.append(Line("", ""))
