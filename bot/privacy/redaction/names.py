@@ -22,6 +22,8 @@ _TRIGGER_GAP = re.compile(r"[ \t,:\-–\"«»']*")
 _MAX_CHAIN = 4
 # «Lene her.» opens a message with a name; «Per Haug heter jeg» puts the name before the verb.
 _HERE = re.compile(r"\s+her\s*[.!,:]", re.IGNORECASE)
+# «dette er tom haugen»: after «det/dette er», a first name and a surname from the lists, even both words.
+_PRESENTED = re.compile(r"\b(?:det|dette|her)\s+(?:er|e)\s+$", re.IGNORECASE)
 _NAMED_AFTER = re.compile(r"\s+(?:heter|heiter|hete|het)\s+(?:jeg|eg|æ|e|je)\b", re.IGNORECASE)
 # How most Norwegian surnames end (SSB's list of the most common: Hansen, Johansen, Olsen, Kristiansen, …).
 _SURNAME_ENDING = re.compile(r"(?:sen|ssen|son|sson|sdottir|stad|rud|heim|land|vik|dal)$")
@@ -85,6 +87,14 @@ class NameRecognizer(EntityRecognizer):
                     (token.capital and self._surname_after_first(nxt, after_trigger=False))
                     or self._clear_surname(nxt.low)  # «per hansen», «FINN HANSEN», «else ellingsen»
                 )
+            ):
+                names.update((i, i + 1))
+            if (
+                nxt is not None
+                and self._first_name(token.low)
+                and _adjacent(text, token, nxt)
+                and (self._clear_surname(nxt.low) or nxt.low in self.lexicon.ambiguous_surnames)
+                and _PRESENTED.search(text, 0, token.start)
             ):
                 names.update((i, i + 1))
         self._before_verbs(text, tokens, names)
