@@ -93,7 +93,8 @@ class NameRecognizer(EntityRecognizer):
                 nxt is not None
                 and self._first_name(token.low)
                 and _adjacent(text, token, nxt)
-                and (self._clear_surname(nxt.low) or nxt.low in self.lexicon.ambiguous_surnames)
+                and (self._clear_surname(nxt.low) or nxt.low in self.lexicon.ambiguous_surnames
+                     or self.lexicon.is_name(nxt.low))
                 and _PRESENTED.search(text, 0, token.start)
             ):
                 names.update((i, i + 1))
@@ -105,10 +106,10 @@ class NameRecognizer(EntityRecognizer):
     def _before_verbs(self, text: str, tokens: list[_Token], names: set[int]) -> None:
         """«lene her.» first in a message, and the one or two words before «heter jeg»."""
         for i, token in enumerate(tokens):
+            if i == 0 and self._first_name(token.low) and _HERE.match(text, token.end) and not self._keep(token):
+                names.add(i)  # «hans her.»: first in the message, even a name that is also a small word
             if self._keep(token) or token.low in self.lexicon.stop_words:
                 continue
-            if i == 0 and self._first_name(token.low) and _HERE.match(text, token.end):
-                names.add(i)
             if _NAMED_AFTER.match(text, token.end):
                 names.add(i)
                 previous = tokens[i - 1] if i > 0 else None
