@@ -108,7 +108,7 @@ def is_english(text: str) -> bool:
 def _occupation_answer(played: Played, check: dict[str, Any]) -> bool:
     name = folded(str(check.get("occupation") or ""))
     texts = [folded(t) for t in played.bot_texts]
-    return any(name[:6] in t and "finner ikke" not in t for t in texts)
+    return any(name[:6] in t and "finner ikke" not in t and "cannot find" not in t for t in texts)
 
 
 def _handover(played: Played, check: dict[str, Any]) -> bool:
@@ -138,6 +138,14 @@ def _language(played: Played, check: dict[str, Any]) -> bool:
     last = played.bot_texts[-3:]
     english = [is_english(t) for t in last]
     return bool(last) and (all(english) if check.get("code") == "en" else not any(english))
+
+
+def _way_in(played: Played, check: dict[str, Any]) -> bool:
+    """The welcome of one of the ten languages' way in was shown (data/languages/<code>.yml)."""
+    from bot.languages.way_in import way_ins
+
+    welcome = way_ins()[str(check.get("code"))].welcome
+    return any(text == welcome for text in played.bot_texts)
 
 
 def _plan_contains(played: Played, check: dict[str, Any]) -> bool:
@@ -175,10 +183,10 @@ def _continued(played: Played, check: dict[str, Any]) -> bool:
 
 OUTCOMES: dict[str, Callable[[Played, dict[str, Any]], bool]] = {
     "occupation_answer": _occupation_answer,
-    "occupation_unknown": lambda p, c: any("finner ikke" in folded(t) for t in p.bot_texts),
-    "pay_answer": lambda p, c: any(re.search(r"\d[\d  ]{2,}\s*(kr|kroner)|lonn|tjener", folded(t))
+    "occupation_unknown": lambda p, c: any(re.search(r"finner ikke|cannot find", folded(t)) for t in p.bot_texts),
+    "pay_answer": lambda p, c: any(re.search(r"\d[\d  ]{2,}\s*(kr|kroner)|lonn|tjener|pay", folded(t))
                                    for t in p.bot_texts),
-    "route_answer": lambda p, c: any(re.search(r"veien til|fagbrev|laereplass|utdanning", folded(t))
+    "route_answer": lambda p, c: any(re.search(r"veien til|fagbrev|laereplass|utdanning|how to become", folded(t))
                                      for t in p.bot_texts),
     "politiattest_answer": lambda p, c: any("politiattest" in folded(t) for t in p.bot_texts),
     "plan_contains": _plan_contains,
@@ -188,10 +196,13 @@ OUTCOMES: dict[str, Callable[[Played, dict[str, Any]], bool]] = {
     "crisis": _safety("crisis"),
     "threat": _safety("threat"),
     "interest_acknowledged": _interest_acknowledged,
-    "interest_result": lambda p, c: any("du liker best" in folded(t) for t in p.bot_texts),
+    "interest_result": lambda p, c: any(re.search(r"du liker best|most of all, you like", folded(t))
+                                        for t in p.bot_texts),
     "continued": _continued,
     "language": _language,
-    "no_crash": lambda p, c: all(p.answers) and not any("noe gikk galt" in folded(t) for t in p.bot_texts),
+    "way_in": _way_in,
+    "no_crash": lambda p, c: all(p.answers) and not any(re.search(r"noe gikk galt|something went wrong", folded(t))
+                                                        for t in p.bot_texts),
 }
 
 

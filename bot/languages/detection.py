@@ -79,6 +79,15 @@ def _shares(text: str) -> dict[str, float]:
     return {value.language.name: value.value for value in values}
 
 
+def warm_up() -> None:
+    """Load every candidate language's model now, at start, rather than during someone's message."""
+    from lingua import LanguageDetectorBuilder
+
+    del LanguageDetectorBuilder  # imported above only to fail loudly here when the wheel is missing
+    _function_words()
+    _shares("This is a sentence to load the models. Dette er en setning. Это предложение. هذه جملة.")
+
+
 def detect(text: str) -> Detection:
     """The language of one message, when a message of this length and script leaves no doubt."""
     letters = _LETTER.findall(text)

@@ -9,7 +9,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.languages.choice import chosen_language
-from bot.languages.detection import NORWEGIAN, WAY_IN, detect
+from bot.languages.detection import NORWEGIAN, WAY_IN, detect, warm_up
 from bot.languages.way_in import way_ins
 from bot.rasa_adapter.rule_component import RuleComponent
 from bot.safety.assessment import CRISIS_INTENT
@@ -60,4 +60,5 @@ class LanguageDetector(RuleComponent):
     def create(cls, *args: Any, **kwargs: Any) -> LanguageDetector:
         """Read the ten languages' files when the model loads, so that a broken file stops the start."""
         way_ins()
+        warm_up()
         return cls()

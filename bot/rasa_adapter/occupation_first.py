@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.catalogue.question_shapes import occupation_question_intent
@@ -22,6 +22,12 @@ OVERRULED = frozenset({
 })
 TRANSITION_INTENT = "discuss_transition"
 ROUTE_INTENT = "ask_education_path"
+FALLBACK_INTENT = "nlu_fallback"
+# Questions about an occupation: when the model hesitated between one of them and something else, an
+# occupation named in the message settles it («I want to become a welder when I get out, how do I do it»).
+OCCUPATION_INTENTS = frozenset({
+    "ask_occupation_info", "ask_education_path", "ask_politiattest", "compare_occupations", "ask_similar_occupations",
+})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -32,6 +38,7 @@ class OccupationFirst(RuleComponent):
         for message in messages:
             text = message.get(TEXT)
             self._occupation_question(message, text)
+            self._settled_by_the_occupation(message)
             if not mentions_transition(text):
                 continue
             message.set(TRANSITION_KEY, True, add_to_output=True)
@@ -41,6 +48,19 @@ class OccupationFirst(RuleComponent):
                 route = {"name": ROUTE_INTENT, "confidence": intent.get("confidence", 1.0)}
                 message.set(INTENT, route, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _settled_by_the_occupation(message: Message) -> None:
+        """Not understood, but an occupation is named and the model's best guess was a question about one."""
+        if (message.get(INTENT) or {}).get("name") != FALLBACK_INTENT:
+            return
+        if not any(e.get("entity") == "occupation" for e in message.get(ENTITIES) or []):
+            return
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != FALLBACK_INTENT]
+        if ranking and ranking[0].get("name") in OCCUPATION_INTENTS:
+            message.set(INTENT, {"name": ranking[0]["name"], "confidence": ranking[0].get("confidence", 0.0)},
+                        add_to_output=True)
+            message.set(SHAPE_KEY, {"model_intent": FALLBACK_INTENT}, add_to_output=True)
 
     @staticmethod
     def _occupation_question(message: Message, text: str | None) -> None:

@@ -51,3 +51,28 @@ def test_a_wish_to_become_a_named_occupation_is_about_that_occupation_not_sugges
 
     assert mechanic.get(INTENT)["name"] == "ask_education_path"
     assert anything.get(INTENT)["name"] == "ask_occupation_suggestions"
+
+
+def test_an_occupation_named_settles_a_hesitation_between_an_occupation_question_and_something_else():
+    from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.rasa_adapter.occupation_first import OccupationFirst
+
+    def hesitant(text: str, second: str, entities: list[dict[str, str]]) -> Message:
+        found = Message({TEXT: text})
+        found.set(INTENT, {"name": "nlu_fallback", "confidence": 0.45})
+        found.set(INTENT_RANKING_KEY, [{"name": "nlu_fallback", "confidence": 0.45},
+                                       {"name": second, "confidence": 0.45}, {"name": "greet", "confidence": 0.1}])
+        found.set(ENTITIES, entities)
+        return found
+
+    welder = hesitant("I want to become a welder when I get out. how do I do it", "ask_education_path",
+                      [{"entity": "occupation", "value": "sveiser"}])
+    no_occupation = hesitant("how do I do it", "ask_education_path", [])
+    not_a_question = hesitant("I hate being a welder", "express_hopelessness",
+                              [{"entity": "occupation", "value": "sveiser"}])
+    OccupationFirst().process([welder, no_occupation, not_a_question])
+
+    assert welder.get(INTENT)["name"] == "ask_education_path"
+    assert no_occupation.get(INTENT)["name"] == "nlu_fallback" and not_a_question.get(INTENT)["name"] == "nlu_fallback"

@@ -517,6 +517,43 @@ def test_personal_data_typed_in_the_widget_never_reaches_the_review_transcript(v
         browser.close()
 
 
+@needs_chromium
+def test_english_in_the_widget_end_to_end_and_a_polish_first_message(veivalg: Running):
+    """«English» beside the consent question: the notice, the answers and the widget's own labels in English."""
+    from playwright.sync_api import expect, sync_playwright
+
+    def say(page: Any, text: str, answer: str) -> None:
+        before = page.locator(".vv-bot").count()
+        page.locator(".vv-input").fill(text)
+        page.locator(".vv-input").press("Enter")
+        page.wait_for_function(f"() => document.querySelectorAll('.vv-bot').length > {before}", timeout=60_000)
+        expect(page.locator(".vv-bot .vv-text", has_text=answer).last).to_be_visible(timeout=60_000)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        user = browser.new_context(viewport={"width": 700, "height": 1000}, locale="en-GB").new_page()
+        user.goto(f"{veivalg.web}/chat")
+        say(user, "hei", "Vil du at jeg tar vare på samtalen")
+        say(user, "3", "the prison can still log what happens on the screen")  # the third button: English
+        say(user, "1", "What do you want to talk about?")
+        say(user, "how do I become a welder", "How to become a welder")
+        expect(user.get_by_role("button", name="Send")).to_be_visible()
+        expect(user.get_by_text("Write a message")).to_be_visible()
+        expect(user.get_by_role("button", name="Talk to a counsellor")).to_be_visible()
+        assert user.evaluate("document.querySelector('.vv').lang") == "en"
+        user.mouse.move(0, 0)
+        user.screenshot(path=str(SCREENSHOTS / "widget_english.png"), animations="disabled")
+
+        polish = browser.new_context(viewport={"width": 700, "height": 1000}, locale="pl-PL").new_page()
+        polish.goto(f"{veivalg.web}/chat")
+        say(polish, "Dzień dobry, nie rozumiem po norwesku, potrzebuję pomocy w sprawie pracy", "Veivalg")
+        expect(polish.get_by_role("button", name="3. Porozmawiaj z doradcą")).to_be_visible()
+        polish.mouse.move(0, 0)
+        polish.screenshot(path=str(SCREENSHOTS / "widget_polish_way_in.png"), animations="disabled")
+        say(polish, "1", "the prison can still log what happens on the screen")
+        browser.close()
+
+
 def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Running):
     pid = int((veivalg.log_dir / "actions.pid").read_text())
     os.kill(pid, signal.SIGKILL)
