@@ -72,11 +72,11 @@ def respond_to_safety(dispatcher: CollectingDispatcher, tracker: Tracker, level:
 
     latest = tracker.latest_message or {}
     setting = response.setting_of(tracker.sender_id, latest.get("metadata"))
-    for name in response.responses_for(level, setting):
-        dispatcher.utter_message(response=name)
     way_in = way_in_message(tracker.get_slot("language") or "")
     if way_in is not None and level != "possible":
-        dispatcher.utter_message(text=way_in.texts[1])  # where to turn at once, in the user's own language
+        dispatcher.utter_message(text=way_in.texts[1])  # first, where to turn at once, in the user's own language
+    for name in response.responses_for(level, setting):
+        dispatcher.utter_message(response=name)
     try:
         with session_factory().begin() as session:
             flag_for_safety(tracker.sender_id, level, session=session, channel=tracker.get_latest_input_channel(),

@@ -537,9 +537,9 @@ def test_english_in_the_widget_end_to_end_and_a_polish_first_message(veivalg: Ru
         say(user, "3", "the prison can still log what happens on the screen")  # the third button: English
         say(user, "1", "What do you want to talk about?")
         say(user, "how do I become a welder", "How to become a welder")
-        expect(user.get_by_role("button", name="Send")).to_be_visible()
+        expect(user.get_by_role("button", name="Send", exact=True)).to_be_visible()
         expect(user.get_by_text("Write a message")).to_be_visible()
-        expect(user.get_by_role("button", name="Talk to a counsellor")).to_be_visible()
+        expect(user.get_by_role("button", name="Talk to a counsellor", exact=True)).to_be_visible()
         assert user.evaluate("document.querySelector('.vv').lang") == "en"
         user.mouse.move(0, 0)
         user.screenshot(path=str(SCREENSHOTS / "widget_english.png"), animations="disabled")
