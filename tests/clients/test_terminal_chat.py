@@ -433,6 +433,21 @@ def test_typing_a_number_picks_the_button_full_screen(stack: Stack, empty_home: 
     assert eventually(lambda: not stack.hub.exists(senders(stack)[0]))  # Ctrl-C ends it on the server
 
 
+def test_the_kiosk_in_english_once_the_bot_writes_english(stack: Stack, empty_home: Path):
+    terminal = Terminal(spawn(empty_home, "--server", stack.url))
+    terminal.shows(WELCOME)
+    terminal.type("english\r")
+    terminal.shows("1) Jobs and education")
+    terminal.type("2\r")
+    terminal.shows("You: Talk to a counsellor")
+    screen = terminal.shows("Type the number or a message.")
+    terminal.shows("Veivalg – a chatbot for work and school")
+    save_png(terminal.screen, SCREENSHOTS / "terminal_english.png")
+
+    assert "Veivalg: OK. I will write in English now." in " ".join(screen.split())
+    assert terminal.quit() == 0
+
+
 def test_arrow_keys_and_enter_pick_a_button(stack: Stack, empty_home: Path):
     terminal = Terminal(spawn(empty_home, "--server", stack.url))
     terminal.shows(WELCOME)

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.clients.terminal.conversation import Conversation
 from bot.clients.terminal.gateway_client import GatewayUnavailable, MessageRefused, SessionGone
-from bot.clients.terminal.texts import HELP, OFFLINE, TITLE, TYPING, WARNING, WELCOME, WIPED
+from bot.clients.terminal.texts import HELP, HELP_EN, OFFLINE, TITLE, TITLE_EN, TYPING, WARNING, WELCOME, WIPED
 from bot.clients.terminal.transcript import Line, render
 
 
@@ -92,14 +92,16 @@ class FullScreenChat:
             layout=Layout(
                 HSplit(
                     [
-                        Window(FormattedTextControl(" " + TITLE), height=1, style="class:title"),
+                        Window(FormattedTextControl(lambda: " " + (TITLE_EN if self._english() else TITLE)), height=1,
+                               style="class:title"),
                         Window(
                             FormattedTextControl(messages_text, get_cursor_position=cursor, focusable=False),
                             wrap_lines=False, always_hide_cursor=True,
                         ),
                         Window(height=1, char="─", style="class:line"),
                         Window(
-                            FormattedTextControl(lambda: [("class:status", " " + (self.status or HELP))]),
+                            FormattedTextControl(lambda: [
+                                ("class:status", " " + (self.status or (HELP_EN if self._english() else HELP)))]),
                             height=Dimension(min=1, max=2), wrap_lines=True,
                         ),
                         self.input,
@@ -124,6 +126,10 @@ class FullScreenChat:
             ),
         )
         self.application.key_processor.before_key_press += lambda _: self._on_key()
+
+    def _english(self) -> bool:
+        """The bot writes English now: the title and the help line follow."""
+        return self.conversation.transcript.language() == "en"
 
     def _screen_lines(self) -> list[Line]:
         width = self.application.output.get_size().columns - 2

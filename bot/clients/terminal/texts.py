@@ -17,4 +17,6 @@ GOODBYE = "Ha det bra!"
 LABELS = {"user": "Du", "bot": "Veivalg", "counsellor": "Karriereveileder"}
 # When the bot writes English (each bot message says so), the labels follow.
 LABELS_EN = {"user": "You", "bot": "Veivalg", "counsellor": "Career counsellor"}
+TITLE_EN = "Veivalg – a chatbot for work and school"
+HELP_EN = "Type the number or a message. Ctrl-C ends."
 QUIT_WORDS = {"/avslutt", "/quit", "/exit"}

@@ -50,6 +50,13 @@ class Transcript:
                 return list(message.get("buttons") or [])
         return []
 
+    def language(self) -> str:
+        """The language the bot wrote in last («en» or «nb»), which the client's own words follow."""
+        for message in reversed(self.ordered()):
+            if message.get("author") == "bot" and message.get("language") in ("en", "nb"):
+                return str(message["language"])
+        return "nb"
+
     def clear(self) -> None:
         """Forget everything."""
         with self._lock:

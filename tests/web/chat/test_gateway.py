@@ -29,6 +29,10 @@ MENU = [
     {"title": "Yrker og utdanning", "payload": "/ask_occupations"},
     {"title": "Snakk med en veileder", "payload": "/request_human"},
 ]
+MENU_EN = [
+    {"title": "Jobs and education", "payload": "/ask_occupations"},
+    {"title": "Talk to a counsellor", "payload": "/request_human"},
+]
 
 
 class FakeRasa:
@@ -38,6 +42,7 @@ class FakeRasa:
         self.received: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.last_buttons: dict[str, list[dict[str, str]]] = {}
+        self.english: set[str] = set()
         self.delay = 0.0
         self.status = 200
 
@@ -48,8 +53,14 @@ class FakeRasa:
                 {"text": "Hei! Jeg er Veivalg, en chatbot. Jeg hjelper deg å tenke på jobb og skole."},
                 {"text": "Hva vil du snakke om?", "buttons": MENU},
             ]
+        elif text.lower() in {"english", '/set_language{"language":"en"}'}:
+            self.english.add(sender)
+            answer = [{"text": "OK. I will write in English now. You can choose «Norsk» at any time."},
+                      {"text": "What do you want to talk about?", "buttons": MENU_EN}]
         elif text == "/ask_occupations":
             answer = [{"text": "Hvilket yrke lurer du på?"}]
+        elif text == "/request_human" and sender in self.english:
+            answer = [{"text": "I am telling a career counsellor. Please wait here."}]
         elif text == "/request_human":
             answer = [{"text": "Jeg sier fra til en karriereveileder. Vent litt her."}]
         else:
