@@ -10,7 +10,8 @@ from bot.text.folding import fold
 _POLITE = r"((hello|hi|hey|hei|sorry|ok|okay),? )?(please|pls|plz|takk|thanks|thank you|ok|okay|)"
 _ENGLISH = re.compile(
     rf"^{_POLITE} ?(in |on |pa |på |speak |write |snakk |skriv |can (we|you) (speak|write|talk)( in)? |"
-    rf"(do you|you) speak |i want |i prefer )?(english|engelsk|eng|inglese|anglais|angielski)( language)?"
+    rf"(do you|you) speak |i want |i prefer |switch to |change to |answer in |answer me in |bytt til )?"
+    rf"(english|engelsk|eng|inglese|anglais|angielski)( language| version)?"
     rf"( please| pls| plz| takk| thanks)?$"
     r"|^(i|me) ?(do not|dont|don t|cant|can t|cannot|can not|no) (speak|understand|read|talk) (norwegian|norsk)"
     r"( (well|good|very well))?$"
@@ -20,7 +21,8 @@ _ENGLISH = re.compile(
 )
 _NORWEGIAN = re.compile(
     rf"^{_POLITE} ?(in |on |pa |på |speak |write |snakk |skriv |skriv pa |skriv på |snakk pa |snakk på |"
-    rf"can (we|you) (speak|write|talk)( in)? |i want |i prefer )?(norsk|norwegian|bokmal|bokmål)"
+    rf"can (we|you) (speak|write|talk)( in)? |i want |i prefer |switch to |change to |answer in |bytt til |"
+    rf"back to )?(norsk|norwegian|bokmal|bokmål)"
     rf"( please| pls| plz| takk| thanks)?$"
 )
 

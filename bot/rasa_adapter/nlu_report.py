@@ -13,7 +13,7 @@ from bot.safety.assessment import CRISIS_INTENT
 MIN_MACRO_F1 = 0.90
 # English (issue 19): the independent English held-out set, written by another hand than the training examples.
 ENGLISH_HELD_OUT = "tests/languages/heldout_en_nlu.yml"
-MIN_ENGLISH_MACRO_F1 = 0.88  # measured 0.938 on 2026-12-04
+MIN_ENGLISH_MACRO_F1 = 0.90  # the issue's floor; measured 0.929–0.938 on 2026-12-04
 
 
 @dataclass(frozen=True)
