@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -20,6 +22,10 @@ OVERRULED = frozenset({
     "explore_choice_and_chance", "explore_change_and_stability", "explore_adaptation_and_resistance",
     "dont_know", "answer_somewhat", "skip_question", "ask_occupation_suggestions", "ask_education_in_prison",
 })
+# «Hva gjør en astronaut» has an occupation question's shape, and the model sometimes hears help in it; «hva
+# gjør du her», «hva gjør jeg nå» is a question about the bot and stays help.
+HELP_INTENT = "ask_help"
+_ABOUT_THE_BOT = re.compile(r"\b(hva|kva|ka|what) (gjor|gjer|gjør|does|do|kan|can) (du|jeg|eg|e|ae|æ|i|you|vi|we|me)\b")
 TRANSITION_INTENT = "discuss_transition"
 ROUTE_INTENT = "ask_education_path"
 FALLBACK_INTENT = "nlu_fallback"
@@ -66,7 +72,10 @@ class OccupationFirst(RuleComponent):
     def _occupation_question(message: Message, text: str | None) -> None:
         """«Hva gjør en sirkusartist» reaches the catalogue, which then says honestly what it knows."""
         intent = message.get(INTENT) or {}
-        if intent.get("name") not in OVERRULED:
+        help_asked = intent.get("name") == HELP_INTENT
+        if intent.get("name") not in OVERRULED and not help_asked:
+            return
+        if help_asked and (not text or _ABOUT_THE_BOT.search(text.casefold())):
             return
         shape = occupation_question_intent(text)
         if shape is None:

@@ -76,3 +76,21 @@ def test_an_occupation_named_settles_a_hesitation_between_an_occupation_question
 
     assert welder.get(INTENT)["name"] == "ask_education_path"
     assert no_occupation.get(INTENT)["name"] == "nlu_fallback" and not_a_question.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_an_occupation_question_the_model_took_for_help_is_an_occupation_question():
+    from rasa.shared.nlu.constants import INTENT, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.rasa_adapter.occupation_first import OccupationFirst
+
+    def asked(text: str) -> Message:
+        found = Message({TEXT: text})
+        found.set(INTENT, {"name": "ask_help", "confidence": 0.72})
+        return found
+
+    astronaut, about_the_bot, lost = asked("hva gjør en astronaut"), asked("hva gjør du her"), asked("hjelp")
+    OccupationFirst().process([astronaut, about_the_bot, lost])
+
+    assert astronaut.get(INTENT)["name"] == "ask_occupation_info"
+    assert about_the_bot.get(INTENT)["name"] == "ask_help" and lost.get(INTENT)["name"] == "ask_help"
