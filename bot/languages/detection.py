@@ -81,9 +81,6 @@ def _shares(text: str) -> dict[str, float]:
 
 def warm_up() -> None:
     """Load every candidate language's model now, at start, rather than during someone's message."""
-    from lingua import LanguageDetectorBuilder
-
-    del LanguageDetectorBuilder  # imported above only to fail loudly here when the wheel is missing
     _function_words()
     _shares("This is a sentence to load the models. Dette er en setning. Это предложение. هذه جملة.")
 
