@@ -414,6 +414,7 @@ def staff_page(browser: Any, veivalg: Running, name: str, height: int = 900) -> 
     staff.get_by_label("Brukernavn").fill(name)
     staff.get_by_label("Passord").fill(STAFF_PASSWORD)
     staff.get_by_role("button", name="Logg inn").click()
+    staff.wait_for_url(lambda url: "/login" not in url, timeout=60_000)  # the session cookie is set before any goto
     return staff
 
 
