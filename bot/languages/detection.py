@@ -134,5 +134,14 @@ def detect(text: str) -> Detection:
     return Detection(None)
 
 
+def language_of_reply(text: str) -> str:
+    """English or Norwegian for one of Veivalg's own replies, by function words alone: no model to load."""
+    folded = [word.casefold() for word in _WORD.findall(text)]
+    english_vocabulary, norwegian_vocabulary = _function_words()
+    english_words = sum(word in english_vocabulary for word in folded)
+    norwegian_words = sum(word in norwegian_vocabulary for word in folded)
+    return ENGLISH if english_words >= 2 and english_words > 2 * norwegian_words else NORWEGIAN
+
+
 def _name(code: str) -> str:
     return next(name for name, value in _CODES.items() if value == code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.languages.detection import ENGLISH, NORWEGIAN, WAY_IN, detect
+from bot.languages.detection import ENGLISH, NORWEGIAN, WAY_IN, detect, language_of_reply
 from bot.languages.report import Measured, measure
 
 # Measured 2026-12-04 on tests/languages/detection.yml (written before the detector, not tuned on):
@@ -59,3 +59,42 @@ def test_clear_messages_are_told_apart(text: str, language: str):
 
 def test_the_ten_languages_are_the_ones_with_a_way_in():
     assert set(WAY_IN) == {"pl", "lt", "ro", "ru", "uk", "ar", "so", "ti", "fa", "sq"}
+
+
+def _responses() -> list[tuple[str, str]]:
+    """(language, text) for every response variant in the domain."""
+    import yaml
+
+    from bot.paths import PROJECT_ROOT
+
+    found: list[tuple[str, str]] = []
+    for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")) or [PROJECT_ROOT / "domain.yml"]:
+        domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for variants in (domain.get("responses") or {}).values():
+            for variant in variants:
+                english = any(c.get("name") == "language" and c.get("value") == "en"
+                              for c in variant.get("condition") or [])
+                if variant.get("text"):
+                    found.append(("en" if english else "nb", str(variant["text"])))
+    for path in (PROJECT_ROOT / "data" / "knapper" / "texts.yml", PROJECT_ROOT / "data" / "handover" / "texts.yml"):
+        for language, sibling in (("nb", path), ("en", path.with_suffix(".en.yml"))):
+            found.extend((language, text) for text in _strings(yaml.safe_load(sibling.read_text(encoding="utf-8"))))
+    return found
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value] if "{" not in value else []
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def test_every_reply_of_the_bot_is_told_by_its_words_alone():
+    """The widget's labels and the read-aloud voice follow the reply's language without loading a model."""
+    responses = _responses()
+    wrong = [(language, text) for language, text in responses
+             if len(text.split()) >= 4 and any(mark in text for mark in ".?!") and language_of_reply(text) != language]
+    assert len(responses) > 200 and not wrong, wrong

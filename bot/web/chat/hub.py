@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.languages.detection import SPOKEN, detect
+from bot.languages.detection import language_of_reply
 
 AUTHOR_LABELS = {"user": "Du", "bot": "Veivalg", "counsellor": "Karriereveileder"}
 logger = logging.getLogger(__name__)
@@ -147,8 +147,8 @@ class Hub:
         """Like `publish`, but raise ConversationGone when the conversation is not open."""
         if author not in AUTHOR_LABELS:
             raise ValueError(f"author must be one of {sorted(AUTHOR_LABELS)}, not {author!r}")
-        # The widget's own labels follow the language the bot writes in (issue 19).
-        language = detect(str(text)).language if author == "bot" else None
+        # The widget's own labels follow the language the bot writes in (issue 19); no model in the web process.
+        language = language_of_reply(str(text)) if author == "bot" else None
         with self._lock:
             self._sweep()
             conversation = self._live(conversation_id)
@@ -165,7 +165,7 @@ class Hub:
                     "text": str(text),
                     "buttons": clean_buttons(buttons),
                     "ts": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    **({"language": language} if language in SPOKEN else {}),
+                    **({"language": language} if language else {}),
                 }
             )
             if len(conversation.messages) > self._max_messages:

@@ -84,9 +84,9 @@ class Speaker:
 
     def voice_for(self, text: str) -> str:
         """English text in the English voice; everything else in the configured (Norwegian) voice."""
-        from bot.languages.detection import ENGLISH, detect
+        from bot.languages.detection import ENGLISH, language_of_reply
 
-        return ENGLISH_VOICE if detect(text).language == ENGLISH else self.voice
+        return ENGLISH_VOICE if language_of_reply(text) == ENGLISH else self.voice
 
     async def speak_async(self, text: str) -> bytes:
         """`speak` in a worker thread, so the event loop keeps serving other users."""
