@@ -23,6 +23,7 @@ class PatternSet:
     by_level: dict[str, tuple[re.Pattern[str], ...]]
     ordinary: tuple[re.Pattern[str], ...]
     unmistakable: tuple[re.Pattern[str], ...]  # crisis whatever ordinary phrase stands beside it
+    past_and_over: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]  # past, over, still
 
 
 def _expand(pattern: str, concepts: dict[str, str]) -> str:
@@ -37,7 +38,15 @@ def pattern_set() -> PatternSet:
     by_level = {level: tuple(re.compile(_expand(p, concepts)) for p in data[level]) for level in LEVELS}
     ordinary = tuple(re.compile(_expand(p, concepts)) for p in data["ordinary"])
     unmistakable = tuple(re.compile(_expand(p, concepts)) for p in data["unmistakable"])
-    return PatternSet(by_level=by_level, ordinary=ordinary, unmistakable=unmistakable)
+    told = data["past_and_over"]
+    past_and_over = (re.compile(told["past"]), re.compile(told["over"]), re.compile(told["still"]))
+    return PatternSet(by_level=by_level, ordinary=ordinary, unmistakable=unmistakable, past_and_over=past_and_over)
+
+
+def told_as_past_and_over(reading: str) -> bool:
+    """«For fem år siden prøvde jeg …, men i dag har jeg det bra»: long ago, over now, and not «still»."""
+    past, over, still = pattern_set().past_and_over
+    return bool(past.search(reading) and over.search(reading) and not still.search(reading))
 
 
 def without_ordinary(text: str) -> str:
@@ -58,6 +67,9 @@ def matching_level(text: str | None) -> str | None:
     if any(p.search(reading) for reading in spelt for p in pattern_set().unmistakable):
         return "crisis"
     readings = [without_ordinary(reading) for reading in spelt]
+    if any(told_as_past_and_over(reading) for reading in spelt):
+        # Threats still count; a crisis or a sign told as long past and over is left to the classifier.
+        return "threat" if any(p.search(r) for r in readings for p in patterns["threat"]) else None
     for level in LEVELS:
         if any(p.search(reading) for reading in readings for p in patterns[level]):
             return level

@@ -1,9 +1,10 @@
-"""The safety gate: the net on the held-out sets written by people who never saw it must not get worse.
+"""The safety gate: the net on held-out sets written by people who never saw it must not get worse.
 
-Issue 14 asks for every held-out crisis and threat to get an answer and at most 5 % false alarms. Each set
-was measured once blind (the figures are in its header and in docs/safety.md), then used for tuning; the
-floors below are what the net measures on them now, with room for about one example. They only go up.
-A figure that says how the net does on new text needs a set nobody has looked at.
+Issue 14 asks for every held-out crisis and threat to get an answer and at most 5 % false alarms. The
+second to the seventh sets were each measured once blind and then became the classifier's training data
+(`data/safety/examples/`); the sets here are never trained on. Each was measured once blind (the figures
+are in its header and in docs/safety.md); the floors are what the net measures on them now, with room
+for about one example. They only go up.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from bot.paths import TESTS_DIR
-from bot.safety.classifier import load_examples
+from bot.safety.classifier import load_examples, training_examples
 from bot.safety.report import Measurement, measure
 
 
@@ -26,20 +27,13 @@ class Floor:
 
 
 FLOORS = {
-    # Measured 2026-12-04 after the classifier's threshold went from 0.85 to 0.80 with new hard negatives:
-    # recall rose on every set, false alarms on the fourth rose by two (docs/safety.md, the sweep).
-    # blind 85.0 % / 5.5 %; now 356 of 360, 2 of 311
-    "second": Floor("heldout_fresh.yml", 0.985, 0.01, 1),
-    # blind 82.9 % / 8.0 %; now 35 of 35, 0 of 100
-    "third": Floor("heldout_third.yml", 0.97, 0.02, 1),
-    # blind 89.3 % / 11.5 %; now 149 of 150, 3 of 200
-    "fourth": Floor("heldout_fourth.yml", 0.985, 0.02, 1),
-    # blind 84.8 % / 11.0 % (3.9 % with the full answer); now 143 of 145, 2 of 181
-    "fifth": Floor("heldout_fifth.yml", 0.98, 0.015, 1),
-    # blind 88.5 % / 11.4 % (3.8 % with the full answer); now 189 of 191, 9 of 210 (all «possible»)
-    "sixth": Floor("heldout_sixth.yml", 0.985, 0.05, 1),
-    # blind 87.4 % / 12.9 % (8.6 % with the full answer); now 189 of 190, 6 of 210 (all «possible»)
-    "seventh": Floor("heldout_seventh.yml", 0.985, 0.035, 1),
+    # The first set; the patterns were tuned while looking at it. Now 235-236 of 237, 9-10 of 221 (all «possible»).
+    "first": Floor("heldout.yml", 0.99, 0.05, 1),
+    # blind 99.0 % / 9.0 % (6.5 % with the full answer), after the ninth set's tuning; now 200 of 200, 5 of 200
+    "eighth": Floor("heldout_eighth.yml", 0.995, 0.035, 1),
+    # blind 96.5 % / 11.0 % (6.5 % with the full answer), the first run after the once-blind sets became
+    # training data; now 200 of 200, 8 of 200 (all «possible»)
+    "ninth": Floor("heldout_ninth.yml", 0.995, 0.05, 1),
 }
 
 
@@ -69,3 +63,13 @@ def test_no_full_crisis_answer_for_ordinary_messages(held_out: tuple[Floor, Meas
     floor, measured = held_out
     clear = [text for level, text in measured.false_alarms if level in ("crisis", "threat")]
     assert len(clear) <= floor.max_clear_false_alarms, clear
+
+
+def test_no_held_out_set_is_training_data():
+    """Different writers share a few common phrasings («orker ikke mer», «i want to die»); a set that had
+    been copied into the training data would share most of its messages."""
+    trained = {e.text.strip().lower() for e in training_examples()}
+    for floor in FLOORS.values():
+        held = load_examples(TESTS_DIR / "safety" / floor.file)
+        shared = [e.text for e in held if e.text.strip().lower() in trained]
+        assert len(shared) <= 0.05 * len(held), (floor.file, shared)

@@ -11,12 +11,21 @@ def cmd_safety_report(args: argparse.Namespace, settings: Settings) -> int:
     """Held-out recall per kind and false alarms, and cross-validated figures on the training set."""
     from bot.clock import utcnow
     from bot.safety.classifier import load_examples, training_examples
-    from bot.safety.report import as_markdown, cross_validated, held_out_sets, measure, ordinary_held_out, write_into
+    from bot.safety.report import (
+        as_markdown,
+        by_writer,
+        cross_validated,
+        held_out_sets,
+        measure,
+        ordinary_held_out,
+        write_into,
+    )
 
     tests = settings.home / "tests"
     measurements = [measure(name, load_examples(path)) for name, path in held_out_sets(tests) if path.exists()]
     measurements.append(measure("ordinary messages (NLU held-out)", ordinary_held_out(tests)))
-    measurements.append(cross_validated(training_examples()))
+    training = training_examples()
+    measurements += [cross_validated(training), by_writer(training), by_writer(training, patterns=False)]
     block = as_markdown(measurements, utcnow().date())
     write_into(settings.home / "docs" / "safety.md", block)
     for m in measurements:
