@@ -52,8 +52,12 @@ class ValidateKnappForm(AnswerFirstFormValidation):
         """Answer an occupation question in the middle of a knapp, then go back to the question."""
         with session_factory().begin() as session:
             turn = answer(question_from(tracker), session=session)
-        for message in turn.messages:
-            if not message.buttons:  # answers only; the menus that follow them would lead away
-                dispatcher.utter_message(text=message.text)
+        answers = [message for message in turn.messages if not message.buttons]  # menus would lead away
+        if not answers and turn.messages:  # a choice between occupations: named in words, asked about later
+            first = turn.messages[0]
+            titles = ", ".join(str(button["title"]) for button in first.buttons)
+            answers = [type(first)(text=f"{first.text} {titles}." if titles else first.text)]
+        for message in answers:
+            dispatcher.utter_message(text=message.text)
         dispatcher.utter_message(text=knapper.texts()["back_to_question"])
         return {k: v for k, v in turn.slots.items() if k in ("occupation_slug", "occupations_viewed")}

@@ -105,10 +105,27 @@ def is_english(text: str) -> bool:
     return sum(w in ENGLISH for w in words) > sum(w in NORWEGIAN for w in words)
 
 
+def _titles() -> dict[str, str]:
+    """Every name in the catalogue (folded) -> the folded title of its occupation: «brannmann» -> «brannkonstabel»."""
+    from bot.catalogue.loader import DATA_FOLDER
+    from bot.catalogue.schema import read_catalogue
+
+    catalogue = read_catalogue(DATA_FOLDER)
+    titles = {slug: folded(entry.title) for slug, (_, entry) in catalogue.occupations.items()}
+    return {folded(name): titles[slug] for name, _, slug in catalogue.names()}
+
+
+TITLES: dict[str, str] = {}
+
+
 def _occupation_answer(played: Played, check: dict[str, Any]) -> bool:
+    """The bot answered about the occupation, by the user's name for it or by its title in the catalogue."""
+    if not TITLES:
+        TITLES.update(_titles())
     name = folded(str(check.get("occupation") or ""))
+    names = {name[:6], TITLES.get(name, name)[:6]}
     texts = [folded(t) for t in played.bot_texts]
-    return any(name[:6] in t and "finner ikke" not in t and "cannot find" not in t for t in texts)
+    return any(n in t and "finner ikke" not in t and "cannot find" not in t for t in texts for n in names)
 
 
 def _handover(played: Played, check: dict[str, Any]) -> bool:

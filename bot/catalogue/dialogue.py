@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.catalogue import answers
-from bot.catalogue.pay import asks_about_pay
+from bot.catalogue.pay import asks_about_pay, asks_only_about_pay
 from bot.catalogue.queries import get_occupation
 from bot.catalogue.resolver import Resolution, guess_mention
 from bot.catalogue.service import resolver
@@ -77,6 +77,8 @@ class Question:
         topic = INTENT_TOPICS.get(self.intent, "info")
         if topic == "info" and asks_about_pay(self.text):  # «hva tjener en …» is trained as a question about the job
             return "pay"
+        if topic == "route" and asks_only_about_pay(self.text):  # the model heard a route in «what's the pay for»
+            return "pay"
         return topic
 
 
@@ -85,10 +87,15 @@ def _mentions_and_resolutions(question: Question, *, session: Session) -> tuple[
     index = resolver(session=session)
     mentions = [m for m in question.mentions if m.strip()]
     found = [index.resolve(mention) for mention in mentions]
-    if any(r.found or r.ambiguous for r in found) or question.text.startswith("/"):
+    if any(r.found for r in found) or question.text.startswith("/"):
         return mentions, found
+    # «cnc operatør» where the model marked only «operatør»: the whole sentence may name one occupation.
     scanned = index.find_in_text(question.text)
-    if scanned.found or scanned.ambiguous:
+    if scanned.found:
+        return [question.text], [scanned]
+    if any(r.ambiguous for r in found):
+        return mentions, found
+    if scanned.ambiguous:
         return [question.text], [scanned]
     if mentions:
         return mentions, found

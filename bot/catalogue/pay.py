@@ -15,8 +15,12 @@ from bot.paths import data_file
 PAY_FILE = data_file("catalogue", "pay.yml")
 PAY_WORDS = (
     "tjen", "tener", "lønn", "lonn", "løn ", "betal", "penger", "pengar", "inntekt", "salary", "earn", "wage",
-    "paid", "income",
+    "paid", "income", " pay ", " pay?", "the pay", "pay for",
 )
+# Words of a question about the way into an occupation: with them, pay words do not make it a pay question
+# («hvordan blir jeg elektriker, og hva tjener de»: the route answer says where pay is).
+ROUTE_WORDS = ("bli ", "blir ", "become", "utdann", "veien", "fagbrev", "læreplass", "laereplass", "how do i",
+               "hvordan", "korleis")
 
 
 class PayError(ValueError):
@@ -110,6 +114,12 @@ def asks_about_pay(text: str) -> bool:
     """True when the question is about pay: «hva tjener en …», «lønn», «best betalt»."""
     folded = f" {text.casefold()} "
     return any(word in folded for word in PAY_WORDS)
+
+
+def asks_only_about_pay(text: str) -> bool:
+    """Pay words and no words about the way in: «what's the pay for a nurse i norge»."""
+    folded = f" {text.casefold()} "
+    return asks_about_pay(text) and not any(word in folded for word in ROUTE_WORDS)
 
 
 def kroner(amount: int) -> str:

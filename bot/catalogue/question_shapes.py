@@ -16,6 +16,9 @@ _SHAPES = (
     (ROUTE, re.compile(r"^(kan|kann|ka) (jeg|eg|ae|e|man|en|i) (bli|verte|ta utdanning som|utdanne meg til)\b")),
     (INFO, re.compile(r"^(hva|ka|kva|what) (gjor|gjer|driv|driver|does|do)\b")),
     (INFO, re.compile(r"^(hva er|ka e|kva er|what is) (en|ei|et|ein|eit|a|an)\b")),
+    (ROUTE, re.compile(r"^(finnes|fins|finst|er|is|are) (det|der|there) (noen |noe |ei |en |any |an? )?"
+                       r"(utdanning\w*|utdannelse\w*|skole\w*|kurs|studie\w*|linje|education|course\w*|school)"
+                       r" (til|for|som|to become|to be)\b")),
 )
 # «Jeg vil bli X» is about an occupation only when X looks like one («mekaniker», «kokk»), not «bedre» or «frisk».
 _WISH = re.compile(r"\b(vil|ville|onsker a|onsker|har lyst til a|har lyst a|lyst a|drommer om a|want to|wanna|"
@@ -36,6 +39,13 @@ _DRIVING = re.compile(r"\b" + DRIVE_VERB + r"\s+(en\s+|ei\s+)?(lastebil|trailer|
 _RECORD = re.compile(r"\b(dom|dommen|straff\w*|rulleblad\w*|attest\w*|reaksjon\w*|record|convict\w*)\b")
 
 
+# «Nei vent, jeg mente murer»: a correction names the occupation the user meant.
+_CORRECTION = re.compile(r"\b(jeg mente|eg meinte|ae mente|e mente|i meant|meant|mente|meinte|jeg mener|eg meiner)\s+"
+                         r"(?:en\s+|ei\s+|et\s+|a\s+|an\s+)?([a-z][a-z-]{2,})\s*$")
+# «Tatovør. Hva må man kunne for å jobbe med det?»: a name on its own, then a question about «det».
+_ABOUT_IT = re.compile(r"^(hva|ka|kva|hvordan|korleis|kordan|what|how|kan|ka)\b.*\b(det|den|dette|that|it)$")
+
+
 def occupation_question_intent(text: str | None) -> str | None:
     """The intent of a question about an occupation the model may not know; None when it is not one."""
     if not text or text.startswith("/") or len(text) > 120:
@@ -43,8 +53,16 @@ def occupation_question_intent(text: str | None) -> str | None:
     folded = fold(text)
     if _DRIVING.search(folded):
         return POLITIATTEST if _RECORD.search(folded) else ROUTE
-    for clause in _CLAUSES.split(text):
-        intent = _clause_intent(clause.strip())  # guess_mention drops «da», «egentlig» at the end
+    clauses = [clause.strip() for clause in _CLAUSES.split(text) if clause.strip()]
+    for clause in clauses:
+        correction = _CORRECTION.search(fold(clause))
+        if correction and _LOOKS_LIKE_AN_OCCUPATION.search(correction.group(2)):
+            return INFO
+    named_first = len(clauses) >= 2 and len(clauses[0].split()) <= 2
+    if named_first and _ABOUT_IT.search(fold(clauses[1])) and _LOOKS_LIKE_AN_OCCUPATION.search(fold(clauses[0])):
+        return ROUTE if fold(clauses[1]).startswith(("hvordan", "korleis", "kordan", "how")) else INFO
+    for clause in clauses:
+        intent = _clause_intent(clause)  # guess_mention drops «da», «egentlig» at the end
         if intent is not None:
             return intent
     return None

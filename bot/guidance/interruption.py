@@ -108,9 +108,12 @@ _CUES = {
         r"logg\w* (av|ut)|det var alt|slutt for i dag|stikker|fin dag)\b"),
     "request_human": re.compile(
         r"(\w*(veileder|veilder|rettleiar|radgiver|radgjevar|karrieresenter)\w*|\b(person\w*|menneske\w*|menneke|"
-        r"ansatt\w*|human|counsel\w*|ekte|fagperson|laerer\w*|pa ordentlig|ring\w* meg|call me|kontakt\w*|"
+        r"ansatt\w*|human|counsel\w*|ekte|fagperson|pa ordentlig|ring\w* meg|call me|kontakt\w*|"
         r"time med|(snakke|prate|snakk|prat|talk) (med|to|with) (noen|en|ein|nan|nokon|someone|somebody|a)|"
-        r"noen (ringe|ta kontakt|komme|fra))\b)"),
+        r"noen (ringe|ta kontakt|komme|fra))\b|"
+        # a teacher is someone to talk to only when the message says so: «lage cv med læreren» is an answer
+        r"\b(snakke|prate|snakk|prat|talk|mote|treffe|fa hjelp) (med|to|with|av|fra) (en |ein |min |mi |the |a )?"
+        r"(laerer\w*|teacher))"),
 }
 
 

@@ -21,6 +21,7 @@ OVERRULED = frozenset({
     "nlu_fallback", "out_of_scope", "discuss_transition", "explore_self_in_context", "explore_chances_and_limits",
     "explore_choice_and_chance", "explore_change_and_stability", "explore_adaptation_and_resistance",
     "dont_know", "answer_somewhat", "skip_question", "ask_occupation_suggestions", "ask_education_in_prison",
+    "deny", "affirm",  # «nei vent, jeg mente murer», «ja, hva gjør en murer»
 })
 # «Hva gjør en astronaut» has an occupation question's shape, and the model sometimes hears help in it; «hva
 # gjør du her», «hva gjør jeg nå» is a question about the bot and stays help.

@@ -17,7 +17,7 @@ POSSIBLE = "possible"
 LEVELS = (CRISIS, THREAT, POSSIBLE)
 # Below this safety-classifier probability the intent model's crisis guess alone asks nothing: it was a
 # positive sentence the intent model misheard (measured on the conversation benchmark, docs/safety.md).
-MODEL_GUESS_FLOOR = 0.1
+MODEL_GUESS_FLOOR = 0.3
 # The key under which the safety net adds its assessment to a parse.
 PARSE_KEY = "safety"
 # What counsellors see in the queue and the transcript, by level.

@@ -150,3 +150,19 @@ def test_knapp_names_are_recognised_in_the_ways_people_type_them():
     assert knapper.named("muligheter og begrensninger.") == "chances_and_limits"
     assert knapper.named("meg og familien min") is None
     assert knapper.named("") is None
+
+
+def test_an_occupation_question_inside_a_knapp_is_answered_then_the_question_comes_back(catalogue_db, dispatcher,
+                                                                                       domain):
+    """The model marked only «operatør» in «cnc operatør»: the answer is about the CNC operator, not a choice."""
+    entities = [{"entity": "occupation", "value": "operatør", "start": 15, "end": 23}]
+    state = tracker("hva gjør en cnc operatør egentlig", "ask_occupation_info", entities)
+    state.latest_message["intent"]["confidence"] = 0.97
+
+    result = ValidateKnappForm().validate_knapp_answer("hva gjør en cnc operatør egentlig", dispatcher, state, domain)
+
+    assert result == {"knapp_answer": None, "occupation_slug": "cnc-operator", "occupations_viewed": ["cnc-operator"]}
+    texts = [message["text"] for message in dispatcher.messages]
+    assert texts[0].startswith("En CNC-operatør") and texts[1].startswith("Typiske oppgaver")
+    assert texts[-1] == knapper.texts()["back_to_question"] and len(texts) == 3
+    assert all(not message.get("buttons") for message in dispatcher.messages)

@@ -201,3 +201,18 @@ def test_an_occupation_question_that_mentions_getting_out_offers_the_transition_
     offer = turn.messages[-2]
     assert offer.text.startswith("Du nevnte at du snart skal ut.")
     assert offer.buttons == [{"title": "Ja, snakk om overgangen", "payload": "/discuss_transition"}]
+
+
+def test_a_pay_question_the_model_heard_as_a_route_is_answered_with_pay(catalogue_db):
+    texts, _, _ = ask("ask_education_path", "hei! jeg er student og lurer på what's the pay for a nurse i norge",
+                      ("nurse",))
+    assert any("kr" in text for text in texts), texts
+    route, _, _ = ask("ask_education_path", "hvordan blir jeg sykepleier og hva tjener de", ("sykepleier",))
+    assert route[0].startswith("Veien til"), route  # a question about the way in stays one
+
+
+def test_a_part_of_a_name_gives_way_to_the_whole_name_in_the_sentence(catalogue_db):
+    """The model marked only «operatør» in «cnc operatør»: the sentence names one occupation, not a choice."""
+    texts, _, slots = ask("ask_occupation_info", "hva gjør en cnc operatør egentlig", ("operatør",))
+    assert texts[0].startswith("En CNC-operatør"), texts
+    assert slots["occupation_slug"] == "cnc-operator"

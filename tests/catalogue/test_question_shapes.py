@@ -15,6 +15,11 @@ from bot.catalogue.question_shapes import occupation_question_intent
     ("korleis blir eg urmakar", "ask_education_path"),
     ("kan jeg bli eventkoordinator", "ask_education_path"),
     ("trenger jeg politiattest som taxisjåfør", "ask_politiattest"),
+    ("nei vent, jeg mente murer", "ask_occupation_info"),
+    ("ja, hva gjør en murer", "ask_occupation_info"),
+    ("tatovør. hva må man kunne for å jobbe med det", "ask_occupation_info"),
+    ("sveiser? hvordan blir man det", "ask_education_path"),
+    ("finnes det utdanning til youtuber", "ask_education_path"),
 ])
 def test_the_shape_of_an_occupation_question_gives_its_intent(text: str, intent: str):
     assert occupation_question_intent(text) == intent
@@ -22,6 +27,8 @@ def test_the_shape_of_an_occupation_question_gives_its_intent(text: str, intent:
 
 @pytest.mark.parametrize("text", [
     "hvordan går det", "hva gjør du", "hva er været i morgen", "kan jeg få hjelp", "hva tjener man", "/greet", "", None,
+    "nei", "ja takk", "nei, jeg mente det ikke sånn", "nei jeg mener bare at jeg er sliten", "ok. hva med det",
+    "finnes det skole her",
 ])
 def test_other_questions_have_no_occupation_shape(text):
     assert occupation_question_intent(text) is None

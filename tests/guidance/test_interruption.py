@@ -89,7 +89,8 @@ def test_the_ways_people_ask_for_something_say_what_they_ask_for(folder: str):
 @pytest.mark.parametrize(("intent", "text"), [
     ("ask_privacy", "at jeg kan lese bedre"), ("ask_privacy", "lære meg å lese"),
     ("ask_help", "be om hjelp med gjelda"), ("delete_my_data", "jeg vil slette gjelda"),
-    ("request_human", "humoren min"),
+    ("request_human", "humoren min"), ("request_human", "lage cv med læreren"),
+    ("request_human", "læreren på verkstedet"),
 ])
 def test_answers_the_model_took_for_requests_stay_answers(intent: str, text: str):
     assert not interruption.looks_like_request(intent, text)
@@ -109,3 +110,9 @@ def test_leaving_inside_a_form_must_say_so_too():
 def test_help_in_a_sentence_about_something_else_is_an_answer():
     assert not interruption.looks_like_request("ask_help", "struktur hjelper meg")
     assert interruption.looks_like_request("ask_help", "trenger hjelp")
+
+
+@pytest.mark.parametrize("text", ["snakke med læreren min", "jeg vil prate med lærer for karriere. mulig?",
+                                  "i want to talk to a teacher"])
+def test_a_teacher_to_talk_to_is_a_request(text: str):
+    assert interruption.looks_like_request("request_human", text)
