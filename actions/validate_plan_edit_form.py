@@ -38,9 +38,17 @@ class ValidatePlanEditForm(AnswerFirstFormValidation):
         self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = "" if slot_value is None else str(slot_value)
+        lines = self._lines(tracker)
+        latest = tracker.latest_message or {}
+        typed = str(latest.get("text") or "")
+        heard_no = (latest.get("intent") or {}).get("name") == "deny"
+        if text == CANCEL and heard_no and typed and not typed.startswith("/"):
+            # «onkelen» heard as «nei»: words that only one line contains pick that line, not a cancel.
+            picked = line_of(typed, lines)
+            if picked:
+                return {"plan_line": picked.ref}
         if text == CANCEL or choice_of(text) == CANCEL:
             return dict(CANCELLED)
-        lines = self._lines(tracker)
         if any(known.ref == text for known in lines):
             return {"plan_line": text}  # already chosen: the form was paused and taken up again
         line = line_of(text, lines)

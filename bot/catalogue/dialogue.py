@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,9 @@ TOPIC_INTENTS = {
 }
 INTENT_TOPICS = {intent: topic for topic, intent in TOPIC_INTENTS.items()}
 MAX_VIEWED = 20
+# Words that make a question a comparison of two occupations, not a question about one («eller» alone is not).
+_COMPARING = re.compile(r"\b(sammenlign\w*|samanlikn\w*|forskjell\w*|versus|vs|enn|compare\w*|difference|"
+                        r"better than|more than)\b")
 
 
 @dataclass
@@ -79,6 +83,9 @@ class Question:
             return "pay"
         if topic == "route" and asks_only_about_pay(self.text):  # the model heard a route in «what's the pay for»
             return "pay"
+        one = len(set(self.mentions)) < 2
+        if topic == "compare" and one and asks_about_pay(self.text) and not _COMPARING.search(self.text.casefold()):
+            return "pay"  # «tjener man bra som lege eller er det bare noe folk sier»: one occupation, its pay
         return topic
 
 

@@ -9,6 +9,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.catalogue.question_shapes import occupation_question_intent
+from bot.guidance.interruption import looks_like_request
 from bot.guidance.transition import mentions_transition
 from bot.rasa_adapter.rule_component import RuleComponent
 
@@ -26,6 +27,7 @@ OVERRULED = frozenset({
 # «Hva gjør en astronaut» has an occupation question's shape, and the model sometimes hears help in it; «hva
 # gjør du her», «hva gjør jeg nå» is a question about the bot and stays help.
 HELP_INTENT = "ask_help"
+HUMAN_INTENT = "request_human"
 _ABOUT_THE_BOT = re.compile(r"\b(hva|kva|ka|what) (gjor|gjer|gjør|does|do|kan|can) (du|jeg|eg|e|ae|æ|i|you|vi|we|me)\b")
 TRANSITION_INTENT = "discuss_transition"
 ROUTE_INTENT = "ask_education_path"
@@ -58,12 +60,15 @@ class OccupationFirst(RuleComponent):
 
     @staticmethod
     def _settled_by_the_occupation(message: Message) -> None:
-        """Not understood, but an occupation is named and the model's best guess was a question about one."""
+        """Not understood, but the model's best guess was a question about an occupation, and the message
+        names one or asks something («jeg ønsker jobb renhold. hva er det jobben, må ha papir?»)."""
         if (message.get(INTENT) or {}).get("name") != FALLBACK_INTENT:
             return
-        if not any(e.get("entity") == "occupation" for e in message.get(ENTITIES) or []):
-            return
+        names_one = any(e.get("entity") == "occupation" for e in message.get(ENTITIES) or [])
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != FALLBACK_INTENT]
+        asks = "?" in str(message.get(TEXT) or "") and bool(ranking) and ranking[0].get("confidence", 0.0) >= 0.3
+        if not names_one and not asks:
+            return
         if ranking and ranking[0].get("name") in OCCUPATION_INTENTS:
             message.set(INTENT, {"name": ranking[0]["name"], "confidence": ranking[0].get("confidence", 0.0)},
                         add_to_output=True)
@@ -74,7 +79,9 @@ class OccupationFirst(RuleComponent):
         """«Hva gjør en sirkusartist» reaches the catalogue, which then says honestly what it knows."""
         intent = message.get(INTENT) or {}
         help_asked = intent.get("name") == HELP_INTENT
-        if intent.get("name") not in OVERRULED and not help_asked:
+        # «haha ok. hva gjør en fotograf da» heard as a wish for a person: no word of one in it.
+        person_misheard = intent.get("name") == HUMAN_INTENT and not looks_like_request(HUMAN_INTENT, text)
+        if intent.get("name") not in OVERRULED and not help_asked and not person_misheard:
             return
         if help_asked and (not text or _ABOUT_THE_BOT.search(text.casefold())):
             return

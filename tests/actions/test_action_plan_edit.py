@@ -121,3 +121,15 @@ def test_a_line_already_chosen_is_kept_when_the_form_is_taken_up_again(catalogue
     again = ValidatePlanEditForm().validate_plan_line(chosen, dispatcher, tracker, domain)
 
     assert again == {"plan_line": chosen} and chosen is not None
+
+
+def test_words_of_one_line_heard_as_no_pick_that_line(catalogue_db, dispatcher, domain):
+    """«nav» would be too short; «ringe» is in one line only: the model's «nei» is not a cancel."""
+    tracker = load_tracker("plan_edit_choosing_line")
+    tracker.latest_message = {"text": "ringe", "intent": {"name": "deny", "confidence": 0.5}, "entities": []}
+
+    assert ValidatePlanEditForm().validate_plan_line("avbryt", dispatcher, tracker, domain) == {
+        "plan_line": "a|self_in_context|next_step"
+    }
+    tracker.latest_message = {"text": "nei", "intent": {"name": "deny", "confidence": 0.99}, "entities": []}
+    assert ValidatePlanEditForm().validate_plan_line("avbryt", dispatcher, tracker, domain)["plan_line"] == "avbryt"

@@ -31,6 +31,7 @@ def test_every_answer_for_every_occupation_is_easy_to_read(catalogue_db):
                 assert 0 < len(text) <= 300, (occupation.slug, text)
                 assert text.count("?") <= 1, (occupation.slug, text)
                 assert "{" not in text and "None" not in text, (occupation.slug, text)
+                assert ".." not in text and "., " not in text, (occupation.slug, text)  # steps that are sentences
 
 
 def test_fixed_texts_are_short_and_ask_one_question():
@@ -216,3 +217,10 @@ def test_a_part_of_a_name_gives_way_to_the_whole_name_in_the_sentence(catalogue_
     texts, _, slots = ask("ask_occupation_info", "hva gjør en cnc operatør egentlig", ("operatør",))
     assert texts[0].startswith("En CNC-operatør"), texts
     assert slots["occupation_slug"] == "cnc-operator"
+
+
+def test_a_pay_question_with_one_occupation_is_not_a_comparison(catalogue_db):
+    texts, _, _ = ask("compare_occupations", "tjener man bra som lege eller er det bare noe folk sier", ("lege",))
+    assert "kroner" in texts[0], texts
+    compared, _, _ = ask("compare_occupations", "tjener en lege mer enn en sykepleier", ("lege",))
+    assert "kroner" not in compared[0], compared  # a comparison asks for the second occupation
