@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa_adapter.occupation_first import TRANSITION_KEY, OccupationFirst
@@ -94,3 +94,29 @@ def test_an_occupation_question_the_model_took_for_help_is_an_occupation_questio
 
     assert astronaut.get(INTENT)["name"] == "ask_occupation_info"
     assert about_the_bot.get(INTENT)["name"] == "ask_help" and lost.get(INTENT)["name"] == "ask_help"
+
+
+def test_a_wish_for_a_person_without_a_word_of_one_gives_way_to_an_occupation_question():
+    misheard = message("haha ok. hva gjør en fotograf da", "request_human")
+    asked = message("kan jeg snakke med en veileder om hva en fotograf gjør", "request_human")
+    correction = message("nei vent, jeg mente murer", "deny", "murer")
+
+    OccupationFirst().process([misheard, asked, correction])
+
+    assert misheard.get(INTENT)["name"] == "ask_occupation_info"
+    assert asked.get(INTENT)["name"] == "request_human"  # it says what it asks for
+    assert correction.get(INTENT)["name"] == "ask_occupation_info"
+
+
+def test_a_question_not_understood_goes_to_the_occupation_question_the_model_leaned_to():
+    asking = message("jeg ønsker jobb renhold. hva er det jobben, må ha papir?", "nlu_fallback")
+    asking.set(INTENT_RANKING_KEY, [{"name": "nlu_fallback", "confidence": 0.45},
+                                    {"name": "ask_occupation_info", "confidence": 0.35}])
+    statement = message("jeg ønsker jobb renhold", "nlu_fallback")
+    statement.set(INTENT_RANKING_KEY, [{"name": "nlu_fallback", "confidence": 0.45},
+                                       {"name": "ask_occupation_info", "confidence": 0.35}])
+
+    OccupationFirst().process([asking, statement])
+
+    assert asking.get(INTENT)["name"] == "ask_occupation_info"
+    assert statement.get(INTENT)["name"] == "nlu_fallback"  # no question, no occupation named
