@@ -73,7 +73,7 @@ story-test: setup
 	@PYTHONWARNINGS=ignore $(BIN)/rasa test core --model models/veivalg.tar.gz \
 	  --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories --quiet
 
-test: system-deps setup lint typecheck validate pytest story-test nlu-gate
+test: system-deps setup lint typecheck validate pytest story-test nlu-gate conversation-gate
 	@echo "[veivalg] alle sjekker bestått"
 
 # Debian packages for the browser tests (chromium), read-aloud (espeak-ng) and the scaled profile.
@@ -96,10 +96,15 @@ nlu-gate: setup
 	@echo "[veivalg] språkforståelse på testsettet (macro-F1 >= 0.90, ingen krise bommet)"
 	@$(BIN)/veivalg nlu report
 
+# Fails when fewer than 95 % of the whole conversations in tests/conversations/ reach their outcome (issue 16).
+conversation-gate: setup
+	@echo "[veivalg] hele samtaler (minst 95 % må nå målet, tests/conversations/)"
+	@$(BIN)/python bench/conversations.py --gate 0.95
+
 clean:
 	rm -rf models results var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: bench conversations tune-fallback nlu-report nlu-gate safety-report system-deps
+.PHONY: bench conversations tune-fallback nlu-report nlu-gate conversation-gate safety-report system-deps
 nlu-report: setup
 	@echo "[veivalg] språkforståelse på testsettet (results/nlu)"
 	@$(BIN)/veivalg nlu report

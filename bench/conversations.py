@@ -360,6 +360,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", help="play one conversation (its id) and print what the bot said")
     parser.add_argument("--transcripts", type=Path, help="also write every conversation as it went to this file")
+    parser.add_argument("--gate", type=float, help="fail (exit 1) below this share; write no results (make test)")
     args = parser.parse_args()
     conversations = [c for c in load_conversations() if not args.only or c.id == args.only]
     if not conversations:
@@ -383,6 +384,10 @@ def main() -> int:
     body = report(results)
     if args.transcripts:
         args.transcripts.write_text("\n\n".join(transcript(p, c) for p, c in results) + "\n", encoding="utf-8")
+    share = sum(all(ok for _, ok in checks) for _, checks in results) / len(results)
+    if args.gate is not None:
+        print(f"[veivalg] samtaler: {share:.1%} nådde målet (krav: minst {args.gate:.0%})")
+        return 0 if share >= args.gate else 1
     if not args.only:
         write_section("conversations", body)
     print(body)

@@ -33,3 +33,15 @@ def test_questions_requests_and_crises_keep_their_intent():
 
     assert [m.get(INTENT)["name"] for m in (occupation, crisis, weather)] == [
         "ask_occupation_info", "express_crisis", "out_of_scope"]
+
+
+def test_an_interest_beside_a_dislike_is_an_interest_but_a_doubt_about_being_hired_keeps_its_answer():
+    outdoors = message("liker å være ute i skogen hele dagen. orker ikke kontor", "express_hopelessness")
+    hired = message("ingen vil ansette meg, liker å jobbe med hendene", "express_hopelessness")
+    nothing = message("jeg liker ingenting", "express_hopelessness")
+
+    InterestFirst().process([outdoors, hired, nothing])
+
+    assert outdoors.get(INTENT)["name"] == "ask_occupation_suggestions"
+    assert hired.get(INTENT)["name"] == "express_hopelessness"
+    assert nothing.get(INTENT)["name"] == "express_hopelessness"
