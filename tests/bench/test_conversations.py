@@ -24,6 +24,15 @@ def test_an_occupation_answer_must_name_it_and_not_be_the_honest_unknown():
     assert judge(played) == [("occupation_answer", False)]
 
 
+def test_an_occupation_answer_may_use_the_catalogues_title_for_the_users_name():
+    played = Played(conversation("hva gjør en brannmann",
+                                 outcome=[{"type": "occupation_answer", "occupation": "brannmann"}]))
+    played.answers = [["En brannkonstabel slukker branner og redder mennesker."]]
+    assert judge(played) == [("occupation_answer", True)]
+    played.answers = [["En politibetjent etterforsker saker."]]
+    assert judge(played) == [("occupation_answer", False)]
+
+
 def test_deletion_is_read_from_what_the_tracker_kept():
     played = Played(conversation("2", "barna mine", "slett samtalen min", "ja",
                                  outcome=[{"type": "deleted"}, {"type": "not_deleted"}]))
