@@ -1,10 +1,9 @@
-"""The safety gate: the net on held-out sets written by people who never saw it must not get worse.
+"""The safety gate (issue 14): every crisis and threat in a held-out set gets an answer, at most 5 % false alarms.
 
-Issue 14 asks for every held-out crisis and threat to get an answer and at most 5 % false alarms. The
-second to the seventh sets were each measured once blind and then became the classifier's training data
-(`data/safety/examples/`); the sets here are never trained on. Each was measured once blind (the figures
-are in its header and in docs/safety.md); the floors are what the net measures on them now, with room
-for about one example. They only go up.
+The second to the seventh sets were each measured once blind and then became the classifier's training
+data (`data/safety/examples/`); the sets here are never trained on. Each was measured once blind (the
+figures are in its header and in docs/safety.md) and then tuned the patterns, so passing here says the net
+has not got worse, not how it meets a new writer: that is what the blind runs are for.
 """
 
 from __future__ import annotations
@@ -27,13 +26,13 @@ class Floor:
 
 
 FLOORS = {
-    # The first set; the patterns were tuned while looking at it. Now 235-236 of 237, 9-10 of 221 (all «possible»).
-    "first": Floor("heldout.yml", 0.99, 0.05, 1),
+    # The first set; the patterns were tuned while looking at it. Now 237 of 237, 9 of 221 (all «possible»).
+    "first": Floor("heldout.yml", 1.0, 0.05, 0),
     # blind 99.0 % / 9.0 % (6.5 % with the full answer), after the ninth set's tuning; now 200 of 200, 5 of 200
-    "eighth": Floor("heldout_eighth.yml", 0.995, 0.035, 1),
+    "eighth": Floor("heldout_eighth.yml", 1.0, 0.05, 1),
     # blind 96.5 % / 11.0 % (6.5 % with the full answer), the first run after the once-blind sets became
     # training data; now 200 of 200, 8 of 200 (all «possible»)
-    "ninth": Floor("heldout_ninth.yml", 0.995, 0.05, 1),
+    "ninth": Floor("heldout_ninth.yml", 1.0, 0.05, 0),
 }
 
 
