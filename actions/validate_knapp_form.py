@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import AnswerFirstFormValidation, question_from
-from bot.catalogue.dialogue import answer
+from bot.catalogue.dialogue import Message, answer
 from bot.guidance import knapp_turn, knapper
 from bot.guidance.plan import plan_messages
 from bot.storage.engine import session_factory
@@ -56,7 +56,7 @@ class ValidateKnappForm(AnswerFirstFormValidation):
         if not answers and turn.messages:  # a choice between occupations: named in words, asked about later
             first = turn.messages[0]
             titles = ", ".join(str(button["title"]) for button in first.buttons)
-            answers = [type(first)(text=f"{first.text} {titles}." if titles else first.text)]
+            answers = [Message(text=f"{first.text} {titles}." if titles else first.text)]
         for message in answers:
             dispatcher.utter_message(text=message.text)
         dispatcher.utter_message(text=knapper.texts()["back_to_question"])

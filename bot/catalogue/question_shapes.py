@@ -43,7 +43,7 @@ _RECORD = re.compile(r"\b(dom|dommen|straff\w*|rulleblad\w*|attest\w*|reaksjon\w
 _CORRECTION = re.compile(r"\b(jeg mente|eg meinte|ae mente|e mente|i meant|meant|mente|meinte|jeg mener|eg meiner)\s+"
                          r"(?:en\s+|ei\s+|et\s+|a\s+|an\s+)?([a-z][a-z-]{2,})\s*$")
 # «Tatovør. Hva må man kunne for å jobbe med det?»: a name on its own, then a question about «det».
-_ABOUT_IT = re.compile(r"^(hva|ka|kva|hvordan|korleis|kordan|what|how|kan|ka)\b.*\b(det|den|dette|that|it)$")
+_ABOUT_IT = re.compile(r"^(hva|ka|kva|hvordan|korleis|kordan|what|how|kan)\b.*\b(det|den|dette|that|it)$")
 
 
 def occupation_question_intent(text: str | None) -> str | None:

@@ -98,10 +98,7 @@ def detect(text: str) -> Detection:
         best = max(("ar", "fa", "ru", "uk"), key=lambda code: shares.get(_name(code), 0.0))
         return Detection(best, shares.get(_name(best), 0.0))
     words = _WORD.findall(text)
-    folded = [word.casefold() for word in words]
-    english_vocabulary, norwegian_vocabulary = _function_words()
-    english_words = sum(word in english_vocabulary for word in folded)
-    norwegian_words = sum(word in norwegian_vocabulary for word in folded)
+    english_words, norwegian_words = _function_word_counts(words)
     if _NORWEGIAN_LETTERS.search(text) and (norwegian_words or not english_words):
         # «æ veit itj» is Norwegian; «how do i get a læreplass» is English with a Norwegian word in it.
         return Detection(NORWEGIAN, 1.0) if norwegian_words else Detection(None)
@@ -134,12 +131,16 @@ def detect(text: str) -> Detection:
     return Detection(None)
 
 
+def _function_word_counts(words: list[str]) -> tuple[int, int]:
+    """How many of the words are English and how many Norwegian function words."""
+    folded = [word.casefold() for word in words]
+    english_vocabulary, norwegian_vocabulary = _function_words()
+    return sum(word in english_vocabulary for word in folded), sum(word in norwegian_vocabulary for word in folded)
+
+
 def language_of_reply(text: str) -> str:
     """English or Norwegian for one of Veivalg's own replies, by function words alone: no model to load."""
-    folded = [word.casefold() for word in _WORD.findall(text)]
-    english_vocabulary, norwegian_vocabulary = _function_words()
-    english_words = sum(word in english_vocabulary for word in folded)
-    norwegian_words = sum(word in norwegian_vocabulary for word in folded)
+    english_words, norwegian_words = _function_word_counts(_WORD.findall(text))
     return ENGLISH if english_words >= 2 and english_words > 2 * norwegian_words else NORWEGIAN
 
 
