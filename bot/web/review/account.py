@@ -33,12 +33,12 @@ def _page(request: Request, db: Session, user: User, error: str | None = None) -
 
 
 @router.get("/konto", response_class=HTMLResponse)
-def account(request: Request, user: User = Depends(anyone), db: Session = Depends(database)) -> Response:
+def account(request: Request, user: User = Depends(anyone), db: Session = database) -> Response:
     return _page(request, db, user)
 
 
 @router.post("/konto/logg-ut-andre", dependencies=[Depends(valid_form)])
-def end_other_sessions(request: Request, user: User = Depends(anyone), db: Session = Depends(database)) -> Response:
+def end_other_sessions(request: Request, user: User = Depends(anyone), db: Session = database) -> Response:
     ended = sessions.close_others(int(user.id), _this_session(request), session=db)
     record(db, user, "sessions_end_others", detail=str(ended))
     security.flash(request, "Du er logget ut alle andre steder." if ended else "Du var ikke logget inn andre steder.")
@@ -52,7 +52,7 @@ def change_password(
     new: str = Form(""),
     again: str = Form(""),
     user: User = Depends(anyone),
-    db: Session = Depends(database),
+    db: Session = database,
 ) -> Response:
     client = request.client.host if request.client else None
     try:

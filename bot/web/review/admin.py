@@ -28,7 +28,7 @@ def _users_page(request: Request, db: Session, me: User, error: str | None, form
 
 
 @router.get("/brukere", response_class=HTMLResponse)
-def users(request: Request, user: User = Depends(admin), db: Session = Depends(database)) -> Response:
+def users(request: Request, user: User = Depends(admin), db: Session = database) -> Response:
     return _users_page(request, db, user, None, {"username": "", "role": "counsellor"})
 
 
@@ -41,7 +41,7 @@ def create_user(
     password_again: str = Form(""),
     user: User = Depends(admin),
     _: None = Depends(valid_form),
-    db: Session = Depends(database),
+    db: Session = database,
 ) -> Response:
     try:
         if password != password_again:
@@ -57,7 +57,7 @@ def create_user(
 @router.post("/brukere/{user_id}/aktiv")
 def toggle_user(
     request: Request, user_id: int, active: str = Form(""),
-    user: User = Depends(admin), _: None = Depends(valid_form), db: Session = Depends(database),
+    user: User = Depends(admin), _: None = Depends(valid_form), db: Session = database,
 ) -> Response:
     if user_id == user.id:
         security.flash(request, "Du kan ikke stenge din egen tilgang.")
@@ -71,7 +71,7 @@ def toggle_user(
 
 
 @router.get("/logg", response_class=HTMLResponse)
-def audit_log(request: Request, user: User = Depends(admin), db: Session = Depends(database)) -> Response:
+def audit_log(request: Request, user: User = Depends(admin), db: Session = database) -> Response:
     params = request.query_params
     form = {k: (params.get(k) or "").strip() for k in ("bruker", "handling", "samtale", "fra", "til")}
     filters = audit.AuditFilters(

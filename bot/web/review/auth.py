@@ -39,7 +39,7 @@ def login(
     username: str = Form(""),
     password: str = Form(""),
     neste: str = Form(""),
-    db: Session = Depends(database),
+    db: Session = database,
 ) -> Response:
     name = accounts.normalize_username(username)
     client = request.client.host if request.client else None
@@ -66,7 +66,7 @@ def login(
 
 
 @router.post("/logout", dependencies=[Depends(valid_form)])
-def logout(request: Request, db: Session = Depends(database)) -> Response:
+def logout(request: Request, db: Session = database) -> Response:
     who = security.identity(request)
     if who is not None:
         audit.record("logout", session=db, username=who.username, role=who.role)

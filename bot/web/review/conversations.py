@@ -118,7 +118,7 @@ def _attachment(sender_id: str, extension: str) -> str:
 
 
 @router.get("/samtaler", response_class=HTMLResponse)
-def conversation_list(request: Request, user: User = Depends(reader), db: Session = Depends(database)) -> Response:
+def conversation_list(request: Request, user: User = Depends(reader), db: Session = database) -> Response:
     filters, form = _list_filters(request.query_params, db)
     found = transcripts.list_conversations(session=db, filters=filters)
     pages = max(1, math.ceil(len(found) / PAGE_SIZE))
@@ -136,7 +136,7 @@ def conversation_list(request: Request, user: User = Depends(reader), db: Sessio
 
 @router.get("/samtaler/{sender_id}", response_class=HTMLResponse)
 def transcript_page(
-    request: Request, sender_id: str, user: User = Depends(reader), db: Session = Depends(database)
+    request: Request, sender_id: str, user: User = Depends(reader), db: Session = database
 ) -> Response:
     found = _read(db, user, sender_id, "read")
     return render(request, "transcript.html", {
@@ -164,7 +164,7 @@ def _annotate(
 @router.post("/samtaler/{sender_id}/notater")
 def add_note(
     request: Request, sender_id: str, text: str = Form(""),
-    user: User = Depends(reader), _: None = Depends(valid_form), db: Session = Depends(database),
+    user: User = Depends(reader), _: None = Depends(valid_form), db: Session = database,
 ) -> Response:
     def change() -> str:
         notes.add_note(sender_id, str(user.username), text, session=db)
@@ -176,7 +176,7 @@ def add_note(
 @router.post("/samtaler/{sender_id}/merker")
 def add_tag(
     request: Request, sender_id: str, tag: str = Form(""),
-    user: User = Depends(reader), _: None = Depends(valid_form), db: Session = Depends(database),
+    user: User = Depends(reader), _: None = Depends(valid_form), db: Session = database,
 ) -> Response:
     def change() -> str:
         return f"Merket «{notes.add_tag(sender_id, tag, str(user.username), session=db)}» er lagt til."
@@ -187,7 +187,7 @@ def add_tag(
 @router.post("/samtaler/{sender_id}/merker/fjern")
 def remove_tag(
     request: Request, sender_id: str, tag: str = Form(""),
-    user: User = Depends(reader), _: None = Depends(valid_form), db: Session = Depends(database),
+    user: User = Depends(reader), _: None = Depends(valid_form), db: Session = database,
 ) -> Response:
     def change() -> str:
         if not notes.remove_tag(sender_id, tag, session=db):
@@ -200,7 +200,7 @@ def remove_tag(
 @router.post("/samtaler/{sender_id}/status")
 def set_status(
     request: Request, sender_id: str, status: str = Form(""),
-    user: User = Depends(reader), _: None = Depends(valid_form), db: Session = Depends(database),
+    user: User = Depends(reader), _: None = Depends(valid_form), db: Session = database,
 ) -> Response:
     def change() -> str:
         notes.set_status(sender_id, status, str(user.username), session=db)
@@ -210,7 +210,7 @@ def set_status(
 
 
 @router.get("/samtaler/{sender_id}/eksport.json")
-def export_json(sender_id: str, user: User = Depends(api_reader), db: Session = Depends(database)) -> Response:
+def export_json(sender_id: str, user: User = Depends(api_reader), db: Session = database) -> Response:
     found = _read(db, user, sender_id, "export_json")
     body: dict[str, Any] = transcripts.transcript_as_json(found)
     body["notes"] = [
@@ -227,7 +227,7 @@ def export_json(sender_id: str, user: User = Depends(api_reader), db: Session = 
 
 
 @router.get("/samtaler/{sender_id}/eksport.csv")
-def export_csv(sender_id: str, user: User = Depends(api_reader), db: Session = Depends(database)) -> Response:
+def export_csv(sender_id: str, user: User = Depends(api_reader), db: Session = database) -> Response:
     found = _read(db, user, sender_id, "export_csv")
     return Response(
         "\ufeff" + transcripts.transcript_as_csv(found), media_type="text/csv; charset=utf-8",
@@ -237,7 +237,7 @@ def export_csv(sender_id: str, user: User = Depends(api_reader), db: Session = D
 
 @router.get("/samtaler/{sender_id}/utskrift", response_class=HTMLResponse)
 def print_page(
-    request: Request, sender_id: str, user: User = Depends(reader), db: Session = Depends(database)
+    request: Request, sender_id: str, user: User = Depends(reader), db: Session = database
 ) -> Response:
     found = _read(db, user, sender_id, "print")
     return render(request, "print.html", {"t": found, "printed": datetime.now(LOCAL_TZ)})
@@ -245,7 +245,7 @@ def print_page(
 
 @router.get("/samtaler/{sender_id}/slett", response_class=HTMLResponse)
 def confirm_delete(
-    request: Request, sender_id: str, user: User = Depends(reader), db: Session = Depends(database)
+    request: Request, sender_id: str, user: User = Depends(reader), db: Session = database
 ) -> Response:
     require_stored(db, user, sender_id)
     summary = transcripts.list_conversations(
@@ -257,7 +257,7 @@ def confirm_delete(
 @router.post("/samtaler/{sender_id}/slett")
 def delete(
     request: Request, sender_id: str,
-    user: User = Depends(reader), _: None = Depends(valid_form), db: Session = Depends(database),
+    user: User = Depends(reader), _: None = Depends(valid_form), db: Session = database,
     settings: Settings = Depends(settings_of),
 ) -> Response:
     require_stored(db, user, sender_id)

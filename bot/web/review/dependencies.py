@@ -43,7 +43,7 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def database(request: Request) -> Iterator[Session]:
+def transaction(request: Request) -> Iterator[Session]:
     """One transaction per request; what was recorded before a refusal (the audit log) is kept."""
     session: Session = request.app.state.sessions()
     try:
@@ -59,10 +59,15 @@ def database(request: Request) -> Iterator[Session]:
         session.close()
 
 
+# Committed before the answer leaves (scope "function"): a browser that follows the redirect after a login or a
+# saved note finds what it was promised, and a commit that fails is an error page, never a success already sent.
+database = Depends(transaction, scope="function")
+
+
 def user_with_role(*roles: str, api: bool = False) -> Callable[..., User]:
     """A dependency: the logged-in, active user with one of `roles`; otherwise a login page or a 403."""
 
-    def current_user(request: Request, db: Session = Depends(database)) -> User:
+    def current_user(request: Request, db: Session = database) -> User:
         who = security.identity(request)
         user = accounts.get_user(who.user_id, session=db) if who else None
         ended = who is None or not sessions.still_open(who.session_token, who.user_id, session=db)

@@ -22,7 +22,7 @@ api_leader = user_with_role(*QUALITY, api=True)
 
 @router.get("/kvalitet", response_class=HTMLResponse)
 def quality(
-    request: Request, user: User = Depends(leader), db: Session = Depends(database)
+    request: Request, user: User = Depends(leader), db: Session = database
 ) -> Response:
     start, end = parse_date(request.query_params.get("fra")), parse_date(request.query_params.get("til"))
     figures = dashboard.build(session=db, date_from=start, date_to=end, include_text=user.role == "admin")
@@ -37,7 +37,7 @@ def quality(
 @router.get("/kvalitet/{name}.png")
 def chart(
     request: Request, name: str, user: User = Depends(api_leader),
-    db: Session = Depends(database),
+    db: Session = database,
 ) -> Response:
     if name not in charts.CHARTS:
         raise PageError(404)

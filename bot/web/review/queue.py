@@ -44,7 +44,7 @@ def takeover_for(settings: Settings) -> Takeover:
 
 
 @router.get("/ko", response_class=HTMLResponse)
-def queue_page(request: Request, user: User = Depends(counsellor), db: Session = Depends(database)) -> Response:
+def queue_page(request: Request, user: User = Depends(counsellor), db: Session = database) -> Response:
     entries = handover.queue(session=db)
     stored = {e.sender_id for e in entries if transcripts.conversation_exists(e.sender_id, session=db)}
     online = handover.is_online(user.username, session=db)
@@ -55,7 +55,7 @@ def queue_page(request: Request, user: User = Depends(counsellor), db: Session =
 
 @router.post("/ko/palogget", dependencies=[Depends(valid_form)])
 def set_online(
-    request: Request, online: str = Form(""), user: User = Depends(counsellor), db: Session = Depends(database)
+    request: Request, online: str = Form(""), user: User = Depends(counsellor), db: Session = database
 ) -> Response:
     handover.set_online(user.username, online == "ja", session=db)
     record(db, user, "online", detail="pålogget" if online == "ja" else "avlogget")
@@ -76,7 +76,7 @@ def _move(
 
 @router.post("/ko/{handoff_id}/ta", dependencies=[Depends(valid_form)])
 def take(
-    request: Request, handoff_id: int, user: User = Depends(counsellor), db: Session = Depends(database)
+    request: Request, handoff_id: int, user: User = Depends(counsellor), db: Session = database
 ) -> Response:
     return _move(request, db, user, handoff_id, "handoff_take",
                  lambda: handover.take(handoff_id, user.username, session=db), to_chat=True)
@@ -84,7 +84,7 @@ def take(
 
 @router.post("/ko/{handoff_id}/overta", dependencies=[Depends(valid_form)])
 def take_from_someone_else(
-    request: Request, handoff_id: int, user: User = Depends(counsellor), db: Session = Depends(database)
+    request: Request, handoff_id: int, user: User = Depends(counsellor), db: Session = database
 ) -> Response:
     """A deliberate step, audited with the name of the counsellor who held the entry."""
     entry = db.get(Handoff, handoff_id)
@@ -100,14 +100,14 @@ def take_from_someone_else(
 
 @router.post("/ko/{handoff_id}/ferdig", dependencies=[Depends(valid_form)])
 def done(
-    request: Request, handoff_id: int, user: User = Depends(counsellor), db: Session = Depends(database)
+    request: Request, handoff_id: int, user: User = Depends(counsellor), db: Session = database
 ) -> Response:
     return _move(request, db, user, handoff_id, "handoff_done",
                  lambda: handover.close(handoff_id, session=db, username=user.username, admin=user.role == "admin"),
                  to_chat=False)
 
 
-def taken_by_me(handoff_id: int, user: User = Depends(counsellor), db: Session = Depends(database)) -> Handoff:
+def taken_by_me(handoff_id: int, user: User = Depends(counsellor), db: Session = database) -> Handoff:
     """A dependency: the open queue entry this counsellor took; 404 or 403 otherwise."""
     entry = db.get(Handoff, handoff_id)
     if entry is None or entry.status == DONE:
@@ -120,7 +120,7 @@ def taken_by_me(handoff_id: int, user: User = Depends(counsellor), db: Session =
 @router.get("/ko/{handoff_id}/chat", response_class=HTMLResponse)
 def live_page(
     request: Request, entry: Handoff = Depends(taken_by_me), user: User = Depends(counsellor),
-    db: Session = Depends(database), settings: Settings = Depends(settings_of),
+    db: Session = database, settings: Settings = Depends(settings_of),
 ) -> Response:
     record(db, user, "live_read", entry.sender_id, entry.contact_code)
     try:
@@ -138,7 +138,7 @@ def _live_entry(request: Request, handoff_id: int, db: Session) -> tuple[Handoff
 
 @router.get("/ko/{handoff_id}/meldinger.json")
 def live_messages(
-    request: Request, handoff_id: int, db: Session = Depends(database), settings: Settings = Depends(settings_of)
+    request: Request, handoff_id: int, db: Session = database, settings: Settings = Depends(settings_of)
 ) -> Response:
     try:
         entry, reader = _live_entry(request, handoff_id, db)
@@ -178,7 +178,7 @@ def _live_action(
 @router.post("/ko/{handoff_id}/ta-over", dependencies=[Depends(valid_form)])
 def take_over(
     request: Request, entry: Handoff = Depends(taken_by_me), user: User = Depends(counsellor),
-    db: Session = Depends(database), settings: Settings = Depends(settings_of),
+    db: Session = database, settings: Settings = Depends(settings_of),
 ) -> Response:
     return _live_action(request, db, user, entry, settings, "takeover")
 
@@ -186,7 +186,7 @@ def take_over(
 @router.post("/ko/{handoff_id}/skriv", dependencies=[Depends(valid_form)])
 def write(
     request: Request, text: str = Form(""), entry: Handoff = Depends(taken_by_me), user: User = Depends(counsellor),
-    db: Session = Depends(database), settings: Settings = Depends(settings_of),
+    db: Session = database, settings: Settings = Depends(settings_of),
 ) -> Response:
     return _live_action(request, db, user, entry, settings, "counsellor_message", text[:2000])
 
@@ -194,6 +194,6 @@ def write(
 @router.post("/ko/{handoff_id}/gi-tilbake", dependencies=[Depends(valid_form)])
 def hand_back(
     request: Request, entry: Handoff = Depends(taken_by_me), user: User = Depends(counsellor),
-    db: Session = Depends(database), settings: Settings = Depends(settings_of),
+    db: Session = database, settings: Settings = Depends(settings_of),
 ) -> Response:
     return _live_action(request, db, user, entry, settings, "hand_back")

@@ -579,3 +579,24 @@ def test_a_search_for_a_name_or_number_is_audited_without_it(client, settings):
     with session_factory(settings.database_url).begin() as db:
         details = [d for (d,) in db.execute(select(AuditEntry.detail).where(AuditEntry.action == "list"))]
     assert details and not any("Nordmann" in (d or "") or "912" in (d or "") for d in details), details
+
+
+def test_what_a_form_promises_is_committed_before_the_answer_leaves(settings):
+    """The browser follows a login's redirect at once: the session must be in the database by then (CI once lost it)."""
+    app = FastAPI()
+    mount_review(app, settings)
+    sessions_when_answered: list[int] = []
+
+    async def watching(scope, receive, send):
+        async def send_and_look(message):
+            if message["type"] == "http.response.start" and scope.get("method") == "POST":
+                with session_factory(settings.database_url).begin() as db:
+                    sessions_when_answered.append(db.scalar(select(func.count()).select_from(ReviewSession)))
+            await send(message)
+
+        await app(scope, receive, send_and_look)
+
+    client = TestClient(watching)
+    assert log_in(client, "vera").status_code == 303
+    assert sessions_when_answered == [1]
+    assert client.get("/review/samtaler", follow_redirects=False).status_code == 200
