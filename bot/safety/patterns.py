@@ -24,6 +24,7 @@ class PatternSet:
     ordinary: tuple[re.Pattern[str], ...]
     unmistakable: tuple[re.Pattern[str], ...]  # crisis whatever ordinary phrase stands beside it
     past_and_over: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]  # past, over, still
+    joking: tuple[re.Pattern[str], re.Pattern[str]]  # a laugh, and what makes it serious all the same
 
 
 def _expand(pattern: str, concepts: dict[str, str]) -> str:
@@ -40,13 +41,23 @@ def pattern_set() -> PatternSet:
     unmistakable = tuple(re.compile(_expand(p, concepts)) for p in data["unmistakable"])
     told = data["past_and_over"]
     past_and_over = (re.compile(told["past"]), re.compile(told["over"]), re.compile(told["still"]))
-    return PatternSet(by_level=by_level, ordinary=ordinary, unmistakable=unmistakable, past_and_over=past_and_over)
+    joke = data["joking"]
+    joking = (re.compile(_expand(joke["laugh"], concepts)), re.compile(_expand(joke["serious"], concepts)))
+    return PatternSet(
+        by_level=by_level, ordinary=ordinary, unmistakable=unmistakable, past_and_over=past_and_over, joking=joking
+    )
 
 
 def told_as_past_and_over(reading: str) -> bool:
     """«For fem år siden prøvde jeg …, men i dag har jeg det bra»: long ago, over now, and not «still»."""
     past, over, still = pattern_set().past_and_over
     return bool(past.search(reading) and over.search(reading) and not still.search(reading))
+
+
+def told_as_joke(text: str) -> bool:
+    """«drep mæ nu haha»: a laugh, and no means, weapon, time, act on the body or «I mean it» beside it."""
+    laugh, serious = pattern_set().joking
+    return bool(laugh.search(text.lower())) and not any(serious.search(reading) for reading in spellings(text))
 
 
 def without_ordinary(text: str) -> str:
@@ -72,5 +83,6 @@ def matching_level(text: str | None) -> str | None:
         return "threat" if any(p.search(r) for r in readings for p in patterns["threat"]) else None
     for level in LEVELS:
         if any(p.search(reading) for reading in readings for p in patterns[level]):
-            return level
+            # A crisis or a threat said with a laugh is asked about, not answered as a crisis.
+            return "possible" if level != "possible" and told_as_joke(text) else level
     return None

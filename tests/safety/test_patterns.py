@@ -105,3 +105,39 @@ def test_plans_taken_now_and_learner_phrasings_are_a_crisis(text: str):
 ])
 def test_a_weapon_with_a_target_is_a_threat(text: str):
     assert matching_level(text) == "threat"
+
+
+@pytest.mark.parametrize(("joke", "meant"), [
+    ("drep meg nå haha, regnskapskurset er så kjedelig", "drep meg nå, jeg orker ikke mer"),
+    ("I'm going to kill my cellmate lol, he snores like a tractor", "I'm going to kill my cellmate, he snitched"),
+    ("jeg vil dø 😂 de serverer fiskegrateng igjen", "jeg vil dø, ingen bryr seg"),
+])
+def test_a_laugh_turns_the_full_answer_into_a_question(joke: str, meant: str):
+    assert matching_level(joke) == "possible"
+    assert matching_level(meant) in ("crisis", "threat")
+
+
+@pytest.mark.parametrize("text", [
+    "har skada meg selv hver kveld denne uka lol ikke si det til noen", "jeg tar alle pillene i kveld haha",
+    "skal hente hagla og ta dem haha", "jeg mener det, jeg vil dø haha",
+])
+def test_a_laugh_beside_means_a_time_or_an_act_still_gets_the_full_answer(text: str):
+    assert matching_level(text) in ("crisis", "threat")
+
+
+@pytest.mark.parametrize("text", [
+    "jeg drikker rensemiddel nå", "har nettopp svelget batteriene fra fjernkontrollen",
+    "hvis jeg blir utvist tar jeg livet mitt", "eg har ikkje tenkt å vere i live når eg slepp ut",
+])
+def test_poison_now_a_verdict_and_not_planning_to_live_are_a_crisis(text: str):
+    assert matching_level(text) == "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "byttet batteriet i fjernkontrollen nå", "tar livet mitt tilbake når jeg blir løslatt",
+    "hun sier jeg dreper henne med alle spørsmålene haha", "jeg lager makramé av tau på verkstedet",
+    "this is goodbye from me here, I'm being moved to open prison next week",
+    "for ti år siden ville jeg dø, men nå har jeg fått god hjelp og det går bra",
+])
+def test_the_tenth_and_eleventh_sets_ordinary_kinds_are_left_alone(text: str):
+    assert matching_level(text) is None
