@@ -138,9 +138,10 @@ scaled-deps:
 run-scaled: setup scaled-deps
 	@$(BIN)/veivalg run-scaled
 
-# Simulated users against the running bot (`make run` or `make run-scaled`, found by itself).
+# Simulated users (Locust, bench/locustfile.py) against the running bot (`make run` or `make run-scaled`, found by
+# itself), then the store check; Locust's HTML report goes to results/load/report.html.
 USERS ?= 50
 DURATION ?= 180
 THINK ?= 5
 load: $(STAMP)
-	@$(BIN)/python bench/load.py --users $(USERS) --duration $(DURATION) --think $(THINK)
+	@$(BIN)/python bench/load_run.py --users $(USERS) --duration $(DURATION) --think $(THINK)

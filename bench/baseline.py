@@ -30,8 +30,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.foundation import rss_mib  # noqa: E402
-from bench.load import WEBHOOK, channel_headers, percentile, run_load, summarise  # noqa: E402
+from bench.load_run import run_locust  # noqa: E402
 from bench.report import stamp, write_section  # noqa: E402
+from bench.store_check import percentile, summarise  # noqa: E402
+from bench.webhook import WEBHOOK, channel_headers  # noqa: E402
 from bot.ops import launcher  # noqa: E402
 from bot.ops.runtime_env import QUIET_ENVIRONMENT  # noqa: E402
 from bot.ops.scaled import copy_model, prepare_databases  # noqa: E402
@@ -189,8 +191,8 @@ def embedded(settings: Settings, conversations: int, long_turns: int, long_runs:
     try:
         url = settings.rasa_url + WEBHOOK
         timed_turns(url, "warmup", ["hei"])
-        run = asyncio.run(run_load(url, users=1, duration=3600, think=0, ramp=0, conversations=conversations,
-                                   prefix="bench-embedded", retries=0))
+        run = run_locust(url, users=1, duration=3600, think=0, ramp=0, prefix="bench-embedded",
+                         conversations=conversations, retries=0, user_classes=["GuidanceUser"])
         summary = summarise(run)
         if summary.errors:
             raise RuntimeError(f"errors in the embedded profile: {summary.errors}")
@@ -226,7 +228,7 @@ def section(base: Baseline, veivalg: Embedded) -> str:
         "",
         f"{stamp()} Load average at the end: {loadavg()}.",
         "",
-        "One user at a time over REST. Veivalg: the realistic 15-turn conversation of `bench/load.py`",
+        "One user at a time over REST. Veivalg: the realistic 15-turn guidance conversation of `bench/locustfile.py`",
         "(consent, a knapp with free text and «vet ikke», an occupation question, «min plan», rating),",
         "SQLite conversation store, action server. Baseline: the stock moodbot, in-memory store, no actions.",
         "",

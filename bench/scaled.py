@@ -1,7 +1,7 @@
 """The scaled profile under load: start-up, memory of every process, 50 users, and how many users fit.
 
-Starts `veivalg run-scaled` on bench ports with its own folder (bench/out/scaled), runs
-bench/load.py's users against nginx, checks PostgreSQL afterwards, and writes the `scaled` section
+Starts `veivalg run-scaled` on bench ports with its own folder (bench/out/scaled), runs the Locust
+users of bench/locustfile.py against nginx, checks PostgreSQL afterwards, and writes the `scaled` section
 of bench/results.md. Needs PostgreSQL, Redis and nginx (`make scaled-deps`).
 
     python bench/scaled.py [--think 5] [--ladder-up 75,100,150] [--ladder-down 40,30,20]
@@ -10,7 +10,6 @@ of bench/results.md. Needs PostgreSQL, Redis and nginx (`make scaled-deps`).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import shutil
 import signal
@@ -27,8 +26,10 @@ if str(ROOT) not in sys.path:
 
 from bench.baseline import loadavg  # noqa: E402
 from bench.foundation import rss_mib  # noqa: E402
-from bench.load import WEBHOOK, Summary, Verification, run_load, stored_user_messages, summarise, verify  # noqa: E402
+from bench.load_run import run_locust  # noqa: E402
 from bench.report import stamp, write_section  # noqa: E402
+from bench.store_check import Summary, Verification, stored_user_messages, summarise, verify  # noqa: E402
+from bench.webhook import WEBHOOK  # noqa: E402
 from bot.ops.scaled import load_scaled_settings  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 
@@ -82,9 +83,9 @@ def memory(folder: Path) -> dict[str, float]:
 
 
 def measure(url: str, store: str, users: int, think: float, prefix: str) -> Step:
-    # Long enough for every user to finish: the ramp, 15 turns with their pauses, and some slack.
+    # Long enough for every user to finish its one conversation: the ramp, 15 turns with their pauses, some slack.
     duration = 10 + 15 * (think + 1.5) + 60
-    run = asyncio.run(run_load(url, users, duration, think=think, ramp=10.0, prefix=prefix))
+    run = run_locust(url, users, duration, think=think, ramp=10.0, prefix=prefix, conversations=1)
     step = Step(users, think, summarise(run), verify(run, stored_user_messages(store, run.by_sender())))
     print(f"{users} users, think {think:.0f} s: p50 {step.summary.p50_ms:.0f} ms, p95 {step.summary.p95_ms:.0f} ms, "
           f"errors {step.summary.errors}, lost {step.verification.lost}, load {loadavg()}", flush=True)
@@ -162,9 +163,11 @@ def main() -> int:
         "",
         f"{stamp()} Load average at the end: {loadavg()}. The load tool runs on the same 2 cores.",
         "",
-        f"Users hold the 15-turn conversation of `bench/load.py`, pausing {args.think:.0f} s on average between",
-        "turns (uniformly half to one and a half times that) to read and type; starts spread over 10 s. Every",
-        "acknowledged user message was then looked up in PostgreSQL (exactly once, in order).",
+        "Each user (Locust, `bench/locustfile.py`) holds one conversation: three in four the 15-turn guidance",
+        "conversation, one in four occupation questions and a handover to a person.",
+        f"They pause {args.think:.0f} s on average between turns (uniformly half to one and a half times that) to",
+        "read and type; starts spread over 10 s. Every acknowledged user message was then looked up in PostgreSQL",
+        "(exactly once, in order).",
         "",
         "| users | pause | acknowledged | p50 ms | p95 ms | p99 ms | turns/s | errors | lost / duplicated |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---|",

@@ -7,7 +7,6 @@ These run only where the scaled services can be started (`make scaled-deps` inst
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import shutil
@@ -25,7 +24,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench.load import LoadRun, run_load, stored_user_messages, summarise, technical_problem_text, verify
+from bench.load_run import run_locust
+from bench.store_check import LoadRun, stored_user_messages, summarise, technical_problem_text, verify
 from bot.paths import PROJECT_ROOT
 from bot.settings import CHANNEL_SECRET_HEADER, load_settings
 
@@ -190,8 +190,8 @@ def load_in_background(
     result: list[LoadRun] = []
 
     def work() -> None:
-        result.append(asyncio.run(run_load(stack.url, users, duration, think=0.4, ramp=2.0, prefix=prefix,
-                                                headers=stack.headers)))
+        result.append(run_locust(stack.url, users, duration, think=0.4, ramp=2.0, prefix=prefix,
+                                 headers=stack.headers, conversations=1))
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
@@ -205,8 +205,8 @@ def finished(thread: threading.Thread, result: list[LoadRun], seconds: float) ->
 
 
 def completed_conversations(run: LoadRun) -> int:
-    """Conversations whose last step (the comment after the rating) was acknowledged."""
-    return sum(1 for turns in run.by_sender().values() if turns[-1].index == 14 and turns[-1].acknowledged)
+    """Conversations whose last step (the answer after the rating) was acknowledged."""
+    return sum(1 for turns in run.by_sender().values() if turns[-1].last and turns[-1].acknowledged)
 
 
 def test_one_conversation_always_reaches_the_same_rasa_server(stack: Stack):
@@ -231,8 +231,8 @@ def test_one_conversation_always_reaches_the_same_rasa_server(stack: Stack):
 
 
 def test_concurrent_conversations_are_stored_in_postgresql_exactly_once(stack: Stack):
-    run = asyncio.run(run_load(stack.url, users=8, duration=120, think=0.3, ramp=1.0, prefix="steady",
-                                headers=stack.headers))
+    run = run_locust(stack.url, users=8, duration=120, think=0.3, ramp=1.0, prefix="steady", headers=stack.headers,
+                     conversations=1)
     summary = summarise(run)
     verification = verify(run, stored_user_messages(stack.store_url, run.by_sender()))
 

@@ -1,27 +1,29 @@
-"""The load tool's own logic: classifying answers, percentiles, and the check of the conversation store."""
+"""The load tool: classifying answers, percentiles, the check of the conversation store, and Locust for real."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
 import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bench.load import (
+from bench.load_run import run_locust
+from bench.scenarios import Step, conversation, handover_conversation, pick
+from bench.store_check import (
     LoadRun,
     Sent,
-    Step,
     Turn,
     check_conversation,
     classify,
-    conversation,
     expected_messages,
     percentile,
-    pick,
-    run_load,
     stored_user_messages,
     summarise,
     technical_problem_text,
@@ -156,6 +158,17 @@ def test_the_conversation_covers_consent_a_knapp_an_occupation_the_plan_and_a_ra
     assert sum(1 for s in steps if s.consent) == 1
 
 
+def test_the_handover_conversation_asks_for_a_person_after_occupation_questions():
+    steps = handover_conversation(random.Random(3))
+    texts = [s.text for s in steps]
+    ask = next(i for i, s in enumerate(steps) if s.name == "ask for a counsellor")
+
+    assert texts[0] == "hei" and steps[1].consent and sum(1 for s in steps if s.consent) == 1
+    assert sum(1 for t in texts[:ask] if t.startswith(("hva gjør en ", "hvordan blir jeg "))) == 2
+    assert steps[ask + 1].button == "Ja, del sammendraget" and steps[ask + 1].expect == "Koden din er"
+    assert len({s.name for s in steps}) == len(steps)  # every step has its own line in Locust's report
+
+
 def test_stored_user_messages_reads_rasas_events_table_in_order(tmp_path: Path):
     database = tmp_path / "tracker.db"
     with sqlite3.connect(database) as connection:
@@ -175,59 +188,85 @@ def test_stored_user_messages_reads_rasas_events_table_in_order(tmp_path: Path):
     assert found == {"a": ["hei", "/affirm"], "c": []}
 
 
-def serve(handler, users: int, retries: int) -> tuple[LoadRun, list[tuple[str, str, str]]]:
-    """Run the load tool against an in-process HTTP server; return the run and what the server received."""
-    from aiohttp import web
-
-    received: list[tuple[str, str, str]] = []
-
-    async def webhook(request: web.Request) -> web.Response:
-        body = await request.json()
-        received.append((body["sender"], body["message"], request.headers.get("X-Veivalg-Sender", "")))
-        return web.json_response(handler(body["sender"], body["message"], received))
-
-    async def scenario() -> LoadRun:
-        app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", webhook)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = runner.addresses[0][1]
-        try:
-            return await run_load(f"http://127.0.0.1:{port}/webhooks/rest/webhook", users=users, duration=60,
-                                  think=0, ramp=0, prefix="unit", retries=retries)
-        finally:
-            await runner.cleanup()
-
-    return asyncio.run(scenario()), received
+Answer = Callable[[str, str, list[tuple[str, str, str]]], list[dict[str, Any]]]
 
 
-def test_run_load_talks_to_a_webhook_and_measures_every_turn():
+@pytest.fixture
+def webhook() -> Iterator[Callable[[Answer], tuple[str, list[tuple[str, str, str]], list[str]]]]:
+    """A small threaded HTTP server that answers like Rasa's REST channel, with `answer`."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(answer: Answer) -> tuple[str, list[tuple[str, str, str]], list[str]]:
+        received: list[tuple[str, str, str]] = []  # sender, message, the gateway's routing header
+        secrets: list[str] = []
+        lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                with lock:
+                    received.append((body["sender"], body["message"], self.headers.get("X-Veivalg-Sender", "")))
+                    secrets.append(self.headers.get("X-Test-Secret", ""))
+                    reply = json.dumps(answer(body["sender"], body["message"], received)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        servers.append(server)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{server.server_address[1]}/webhooks/rest/webhook", received, secrets
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def locust(url: str, users: int, retries: int = 2, kind: str = "GuidanceUser", **extra: Any) -> LoadRun:
+    """One conversation per user, no pauses, all users at once."""
+    options: dict[str, Any] = {"duration": 60, "think": 0, "ramp": 0, "prefix": "unit", "conversations": 1,
+                               "retries": retries, "user_classes": [kind], "headers": {"X-Test-Secret": "s"}}
+    return run_locust(url, users, **(options | extra))
+
+
+def test_locust_users_talk_to_a_webhook_and_every_turn_is_measured(webhook, tmp_path: Path):
     def answer(sender: str, message: str, received: list) -> list[dict[str, str]]:
         if message == "vet ikke":
             return [{"recipient_id": sender, "text": technical_problem_text()}]
         return [{"recipient_id": sender, "text": "Samtalen tas vare på"}]
 
-    run, received = serve(answer, users=3, retries=0)
+    url, received, secrets = webhook(answer)
+    run = locust(url, users=3, retries=0, html=tmp_path / "report.html")
     summary = summarise(run)
 
     assert summary.turns == 3 * 15 and len(received) == 45
     assert all(sender == header for sender, _, header in received)  # the gateway's routing header
+    assert secrets == ["s"] * 45  # the channel's secret header goes with every message
     assert summary.errors == {"technical problem": 3}
     assert summary.acknowledged == 42
     assert summary.unexpected == 42 - 3  # only the consent answer has the phrase this fake server says
     assert {t.sender for t in run.turns} == {"unit-0000-0", "unit-0001-0", "unit-0002-0"}
+    assert all(t.last == (t.index == 14) for t in run.turns)
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "guidance 03 knapp" in report and "technical problem" in report  # steps by name, failures by kind
 
 
-def test_after_an_error_answer_the_user_sends_the_same_message_again():
+def test_after_an_error_answer_the_user_sends_the_same_message_again(webhook):
     def answer(sender: str, message: str, received: list) -> list[dict[str, str]]:
         first_try = [m for _, m, _ in received].count(message) == 1
         if message == "vet ikke" and first_try:
             return [{"recipient_id": sender, "text": technical_problem_text()}]
         return [{"recipient_id": sender, "text": "ok"}]
 
-    run, _ = serve(answer, users=1, retries=2)
+    url, _, _ = webhook(answer)
+    run = locust(url, users=1, retries=2)
 
     tries = [t for t in run.turns if t.text == "vet ikke"]
     assert [t.error for t in tries] == ["technical problem", ""]
@@ -238,13 +277,51 @@ def test_after_an_error_answer_the_user_sends_the_same_message_again():
     assert [s.required for s in expected if s.text == "vet ikke"] == [False, True]
 
 
-def test_a_refused_connection_is_an_error_not_a_crash():
-    async def scenario() -> LoadRun:
-        return await run_load("http://127.0.0.1:9/webhooks/rest/webhook", users=1, duration=5, think=0, ramp=0,
-                              retries=0)
+def test_the_handover_user_presses_the_buttons_the_bot_offers(webhook):
+    buttons = {"hei": ("Ja, ta vare på den", "/affirm"), "kan jeg snakke med en veileder": ("Ja, del sammendraget",
+                                                                                            "/affirm")}
 
-    run = asyncio.run(scenario())
+    def answer(sender: str, message: str, received: list) -> list[dict[str, Any]]:
+        key = "kan jeg snakke med en veileder" if message == "jeg vil snakke med et menneske" else message
+        title, payload = buttons.get(key, ("Politiattest", "/ask_politiattest"))
+        return [{"recipient_id": sender, "text": "ok", "buttons": [{"title": title, "payload": payload}]}]
+
+    url, received, _ = webhook(answer)
+    run = locust(url, users=1, kind="HandoverUser")
+
+    sent = [m for _, m, _ in received]
+    assert len(run.turns) == len(sent) == 10 and not summarise(run).errors
+    assert sent[1] == "/affirm" and sent[3] == "/ask_politiattest"  # the payloads of the buttons offered
+    assert sent[5] in ("kan jeg snakke med en veileder", "jeg vil snakke med et menneske") and sent[6] == "/affirm"
+    assert run.turns[-1].last and run.turns[1].consent
+
+
+def test_users_hold_new_conversations_until_the_time_is_up(webhook):
+    url, _, _ = webhook(lambda sender, message, received: [{"recipient_id": sender, "text": "ok"}])
+    run = locust(url, users=2, duration=4, think=0.05, conversations=0)
+
+    conversations = run.by_sender()
+    assert len(conversations) > 2  # more than one conversation per user
+    assert all([t.index for t in turns] == list(range(len(turns))) for turns in conversations.values())
+    assert max(t.started for t in run.turns) < 4.5  # no message after the run time
+
+
+def test_a_message_on_its_way_when_the_time_is_up_gets_its_answer(webhook):
+    def slow(sender: str, message: str, received: list) -> list[dict[str, str]]:
+        time.sleep(1.5)
+        return [{"recipient_id": sender, "text": "ok"}]
+
+    url, received, _ = webhook(slow)
+    run = locust(url, users=1, duration=2)
+
+    # Sent at 1.5 s, answered at 3 s: recorded, so the store check expects it; nothing is sent after 2 s.
+    assert len(received) == len(run.turns) == 2
+    assert all(t.acknowledged for t in run.turns) and run.turns[-1].started + run.turns[-1].seconds > 2.5
+
+
+def test_a_refused_connection_is_an_error_not_a_crash():
+    run = locust("http://127.0.0.1:9/webhooks/rest/webhook", users=1, retries=0, duration=5)
 
     assert len(run.turns) == 15
-    assert all(t.error == "connection: ConnectError" for t in run.turns)
+    assert all(t.error == "connection: ConnectionError" for t in run.turns)
     assert summarise(run).acknowledged == 0
