@@ -119,6 +119,7 @@ bench: setup scaled-deps
 	@$(BIN)/python bench/conversations.py
 	@$(BIN)/python bench/redaction.py
 	@$(BIN)/python bench/languages.py
+	@$(BIN)/python bench/model_load.py
 	@$(BIN)/python bench/startup.py
 
 # Whole conversations as users write them (tests/conversations/), each judged by its outcome.

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.catalogue.schema import Catalogue, read_catalogue
@@ -62,3 +63,20 @@ def replace_catalogue(catalogue: Catalogue, *, session: Session) -> int:
 def load_folder(folder: Path = DATA_FOLDER, *, session: Session) -> int:
     """Check the data files in `folder` and load them; raises CatalogueError on a bad entry."""
     return replace_catalogue(read_catalogue(folder), session=session)
+
+
+def stored_count(*, session: Session) -> int:
+    """How many occupations the database holds."""
+    return int(session.scalar(select(func.count()).select_from(Occupation)) or 0)
+
+
+def fingerprint(*paths: Path) -> str:
+    """A hash of every file under `paths` (names and contents): equal hashes, the same catalogue."""
+    digest = hashlib.sha256()
+    for root in paths:
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file():
+                digest.update(path.as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

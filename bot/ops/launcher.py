@@ -206,15 +206,25 @@ def start_service(settings: Settings, service: Service, timeout: float = 300.0) 
     echo(f"{service.name} er klar: {service.health_url.rsplit('/', 1)[0]}")
 
 
+# While services start, say every few seconds which of them are still loading.
+WAITING_SAID_EVERY = 8.0
+
+
 def start_together(settings: Settings, services: list[Service], stopping: threading.Event,
                    timeout: float = 300.0) -> None:
     """Start services at once (the Rasa servers load their models in parallel) and wait for all."""
     for service in services:
         service.start(settings.home, child_environment(settings) | service.env)
         echo(f"starter {service.name} ...")
-    deadline = time.monotonic() + timeout
+    began = time.monotonic()
+    deadline = began + timeout
+    said = began
     waiting = list(services)
     while waiting:
+        if time.monotonic() - said >= WAITING_SAID_EVERY:
+            said = time.monotonic()
+            loading = "; Rasa laster modellen" if any(s.name.startswith("rasa") for s in waiting) else ""
+            echo(f"venter på {', '.join(s.name for s in waiting)} ({said - began:.0f} s{loading})")
         for service in list(waiting):
             if service.ready():
                 echo(f"{service.name} er klar: {service.health_url.rstrip('/')}")

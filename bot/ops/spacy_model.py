@@ -7,6 +7,7 @@ import logging
 import shutil
 import tempfile
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -39,25 +40,31 @@ class PreparedPipeline:
 
 def find_installed_model(candidates: tuple[str, ...] = MODEL_CANDIDATES) -> str | None:
     """The first candidate that spaCy can load: an installed package name or a pipeline folder."""
-    import spacy.util
-
     for name in candidates:
-        if spacy.util.is_package(name) or (Path(name) / "meta.json").is_file():
+        if _installed_version(name) is not None or (Path(name) / "meta.json").is_file():
             return name
     return None
 
 
+def _installed_version(package: str) -> str | None:
+    """The version of an installed package, read without importing it (importing spaCy takes seconds)."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
 def prepare_pipeline(target: Path, candidates: tuple[str, ...] = MODEL_CANDIDATES) -> PreparedPipeline:
     """Save the pipeline Rasa's SpacyNLP loads from `target`, rebuilding it only when the source changed."""
-    import spacy
-
     source = find_installed_model(candidates)
     wanted_source = source or BLANK_SOURCE
-    wanted_version = _source_version(source) if source else spacy.__version__
+    wanted_version = _source_version(source) if source else (_installed_version("spacy") or "unknown")
     current = read_prepared(target)
     if current and (current.source, current.version) == (wanted_source, wanted_version):
         announce(current)
         return current
+
+    import spacy
 
     nlp = spacy.load(source) if source else spacy.blank("nb")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -107,8 +114,8 @@ def announce(prepared: PreparedPipeline) -> None:
 
 
 def _source_version(name: str) -> str:
-    import spacy
-
-    info = spacy.info(name)
-    version = info.get("version") if isinstance(info, dict) else None
-    return str(version or "unknown")
+    """The version of an installed pipeline package, or of a pipeline folder (its meta.json)."""
+    meta = Path(name) / "meta.json"
+    if meta.is_file():
+        return str(json.loads(meta.read_text(encoding="utf-8")).get("version") or "unknown")
+    return _installed_version(name) or "unknown"

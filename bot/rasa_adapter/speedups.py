@@ -15,6 +15,12 @@
   that ask for it in `domain.yml` (`send_domain: true`, with `enable_selective_domain` in the endpoints).
 - RulePolicy writes every state of the conversation into a text for its debug log at every prediction,
   also when nothing is logged at debug level; it now does so only when the text will be logged.
+- Rasa loads each neural model (DIET, TED) by training it on one example first, "to build weights of the
+  correct size", then loading the trained weights over them: tracing the training step with its gradients
+  is most of a cold start (about 40 of 60 s). For a server that only predicts, the weights are restored
+  as the prediction step creates them (TensorFlow's deferred restore) and the training-only parts (the
+  optimizer's state) are never built: the same predictions to the last digit (`bench/model_load.py`
+  checks that), in about a third of the time.
 - After the model is loaded, the objects it made (about a million) are moved out of the garbage
   collector's way (`gc.freeze`): otherwise a full collection now and then stalls a turn for about a second.
 """
@@ -110,6 +116,38 @@ def _format_states_when_logged(states: list[dict[str, Any]]) -> str:
     return formatted
 
 
+def _load_for_prediction(
+    cls: Any, model_file_name: str, model_data_example: Any, predict_data_example: Any = None,
+    finetune_mode: bool = False, *args: Any, **kwargs: Any,
+) -> Any:
+    """`RasaModel.load` for a model that only predicts: no training step on an example first."""
+    from rasa.utils.tensorflow.models import RasaModel
+
+    if finetune_mode or predict_data_example is None:
+        rasa_load = ORIGINALS[(RasaModel, "load")].__func__  # Rasa's own, a classmethod
+        return rasa_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+                         *args, **kwargs)
+    import tensorflow as tf
+
+    config = kwargs.get("config", {})
+    model = cls(*args, **kwargs)
+    model.compile(optimizer=tf.keras.optimizers.Adam(config.get("learning_rate", 0.001)),
+                  run_eagerly=config.get("run_eagerly"))
+    # Restored as the prediction step below creates each weight; the optimizer's are never created.
+    model.load_weights(model_file_name).expect_partial()
+    model.run_inference(predict_data_example)  # as Rasa does after loading: the first prediction traces
+    return model
+
+
+def apply_to_model_loading() -> None:
+    """Load the neural models for prediction only (once; before the model is loaded)."""
+    from rasa.utils.tensorflow.models import RasaModel
+
+    if (RasaModel, "load") not in ORIGINALS:
+        ORIGINALS[(RasaModel, "load")] = _own_attribute(RasaModel, "load")
+        RasaModel.load = classmethod(_load_for_prediction)
+
+
 def freeze_loaded_objects() -> None:
     """Keep what exists now (the loaded model) out of every future garbage collection."""
     gc.collect()
@@ -148,4 +186,5 @@ def apply() -> None:
     for owner, name, replacement in changes:
         ORIGINALS[(owner, name)] = _own_attribute(owner, name)
         setattr(owner, name, replacement)
+    apply_to_model_loading()
     _applied = True

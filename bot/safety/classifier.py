@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import pickle
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from bot.paths import data_file
+from bot.paths import PROJECT_ROOT, data_file
 from bot.safety.patterns import without_ordinary
 from bot.safety.spelling import canonical
 
@@ -19,6 +23,12 @@ from bot.safety.spelling import canonical
 # and then became training data (a classifier learns more from other writers' sentences than from patterns).
 EXAMPLES_DIR = data_file("safety", "examples")
 NLU_DIR = data_file("nlu")
+logger = logging.getLogger(__name__)
+# What the trained classifier depends on: its data, the spelling and ordinary phrases it reads with, its code.
+TRAINING_INPUTS = (
+    "data/safety/examples/*.yml", "data/nlu/*.yml", "data/safety/patterns.yml",
+    "bot/safety/classifier.py", "bot/safety/patterns.py", "bot/safety/spelling.py",
+)
 # Ordinary messages from the intent training data are negatives too: «vet ikke», «nei takk», a question about pay.
 # The intent model's intent for signs of crisis.
 CRISIS_INTENT = "express_crisis"
@@ -109,12 +119,56 @@ def is_signal(label: str) -> bool:
     return label != "negative"
 
 
-@lru_cache(maxsize=1)
-def trained_model() -> Any:
-    """Trained once per process from `data/safety/examples/` and `data/nlu` (a few seconds; deterministic)."""
+def training_fingerprint() -> str:
+    """A hash of everything training reads, and of scikit-learn's version: equal hashes, equal models."""
+    import sklearn
+
+    digest = hashlib.sha256(sklearn.__version__.encode())
+    for pattern in TRAINING_INPUTS:
+        for path in sorted(PROJECT_ROOT.glob(pattern)):
+            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def train() -> Any:
+    """Train on `data/safety/examples/` and `data/nlu` (about ten seconds; deterministic)."""
     examples = training_examples()
     model = build_model()
     model.fit([e.text for e in examples], [int(is_signal(e.label)) for e in examples])
+    return model
+
+
+@lru_cache(maxsize=1)
+def trained_model() -> Any:
+    """The classifier, once per process: from var/cache/ when nothing it learns from changed, else trained."""
+    from bot.settings import get_settings
+
+    return kept_or_trained(get_settings().var_dir / "cache")
+
+
+def kept_or_trained(folder: Path) -> Any:
+    """The model kept in `folder` for this training fingerprint, or a new one, trained and kept there.
+
+    The file is Veivalg's own, in var/ (only the service's user may write there); a Rasa server then
+    starts without training again.
+    """
+    path = folder / f"safety-classifier-{training_fingerprint()}.pickle"
+    if path.is_file():
+        try:
+            return pickle.loads(path.read_bytes())  # written below by this code, in var/
+        except Exception:
+            logger.warning("The kept safety classifier could not be read; training it again")
+    model = train()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for old in folder.glob("safety-classifier-*.pickle"):
+            old.unlink(missing_ok=True)
+        partial = folder / f".{path.name}.{os.getpid()}"  # two servers starting at once never share a file
+        partial.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(path)
+    except OSError:
+        logger.warning("Could not keep the trained safety classifier in %s", folder)
     return model
 
 

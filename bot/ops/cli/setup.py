@@ -42,21 +42,35 @@ def _train(settings: Settings, force: bool) -> int:
 
 
 def _load_catalogue(settings: Settings) -> int:
+    """Check the catalogue's files and load them, unless the database already holds exactly these files."""
     from bot.catalogue import nlu_data
-    from bot.catalogue.loader import DATA_FOLDER, replace_catalogue
+    from bot.catalogue.loader import DATA_FOLDER, fingerprint, replace_catalogue, stored_count
     from bot.catalogue.schema import CatalogueError, read_catalogue
     from bot.storage.engine import session_factory
     from bot.storage.migrations import upgrade
 
+    upgrade(settings.database_url)  # the catalogue's tables as the newest migration has them
+    stamp = settings.var_dir / "catalogue.loaded"
+
+    def loaded(count: int) -> str:
+        data = fingerprint(DATA_FOLDER, nlu_data.GENERATED_FILE)
+        return f"{settings.database_url}\n{data}\n{count}\n"
+
+    with session_factory().begin() as session:
+        count = stored_count(session=session)
+    if count and stamp.is_file() and stamp.read_text(encoding="utf-8") == loaded(count):
+        print(f"[veivalg] yrkeskatalogen er uendret: {count} yrker")
+        return 0
     try:
         catalogue = read_catalogue(DATA_FOLDER)
     except CatalogueError as exc:
         print(f"[veivalg] yrkeskatalogen har feil:\n{exc}", file=sys.stderr)
         return 1
-    upgrade(settings.database_url)  # the catalogue's tables as the newest migration has them
     with session_factory().begin() as session:
         count = replace_catalogue(catalogue, session=session)
     changed = nlu_data.write(catalogue)
+    settings.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stamp.write_text(loaded(count), encoding="utf-8")
     print(f"[veivalg] yrkeskatalogen: {count} yrker lastet inn" + ("; NLU-oppslag oppdatert" if changed else ""))
     return 0
 
