@@ -157,7 +157,7 @@ def build_services(settings: Settings) -> list[Service]:
     web = Service(
         name="nettside",
         command=[
-            python, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
+            python, "-m", "bot.web.serve", "bot.web.app:create_app", "--factory",
             "--host", settings.web_host, "--port", str(settings.web_port), "--log-level", "warning",
             "--ws", "none",  # Rasa pins websockets 10, which uvicorn's websocket support cannot use; SSE needs none
         ],

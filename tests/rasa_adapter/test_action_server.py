@@ -1,10 +1,11 @@
-"""The action server starts light and keeps what it loaded out of the garbage collector's way."""
+"""The action server: the redactor built before the first call, no TensorFlow, what it loaded kept from the GC."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from bot.paths import PROJECT_ROOT
 from bot.rasa_adapter.commands import ACTION_SECRET_HEADER
@@ -47,6 +48,9 @@ def test_the_action_server_answers_only_with_the_secret_and_freezes_what_it_load
         while "left out of garbage collection" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert "left out of garbage collection" in log.read_text()
+        # The redactor is built before the first call (spaCy's compiled code is mapped), without TensorFlow.
+        mapped = Path(f"/proc/{process.pid}/maps").read_text()
+        assert "/spacy/" in mapped and "tensorflow" not in mapped
 
         webhook = f"http://127.0.0.1:{port}/webhook"
         call = {"next_action": "no_such_action", "tracker": {"sender_id": "x", "events": []}, "domain": {}}
