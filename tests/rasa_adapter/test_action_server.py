@@ -10,14 +10,7 @@ from pathlib import Path
 from bot.paths import PROJECT_ROOT
 from bot.rasa_adapter.commands import ACTION_SECRET_HEADER
 from bot.settings import load_settings
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.fixtures.servers import free_port, wait_until_healthy
 
 
 def test_the_action_server_answers_only_with_the_secret_and_freezes_what_it_loaded(tmp_path):
@@ -35,15 +28,7 @@ def test_the_action_server_answers_only_with_the_secret_and_freezes_what_it_load
             cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            raise AssertionError(log.read_text())
+        wait_until_healthy(f"http://127.0.0.1:{port}/health", process, log)
         deadline = time.monotonic() + 10
         while "left out of garbage collection" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -5,13 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
 from bot.paths import PROJECT_ROOT
-from tests.rasa_adapter.test_action_server import free_port
+from tests.fixtures.servers import free_port, wait_until_healthy
 
 
 def test_the_web_process_answers_without_tensorflow_loaded(tmp_path: Path):
@@ -25,15 +22,7 @@ def test_the_web_process_answers_without_tensorflow_loaded(tmp_path: Path):
             cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            raise AssertionError(log.read_text())
+        wait_until_healthy(f"http://127.0.0.1:{port}/healthz", process, log)
         mapped = Path(f"/proc/{process.pid}/maps").read_text()
         assert "/spacy/" in mapped, "the review app's redactor (Presidio, spaCy) is loaded"
         assert "tensorflow" not in mapped
