@@ -14,12 +14,14 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet
-from rasa.shared.core.trackers import DialogueStateTracker, get_trackers_for_conversation_sessions
+from rasa.shared.core.trackers import DialogueStateTracker
+from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
 
 from bot.privacy.consent import CONSENT_SLOT
 from bot.rasa_adapter.dialogue_history import applied_events
 from bot.rasa_adapter.tracker_cache import ConversationCache, Kept, appended_events, fork
+from bot.rasa_adapter.unsaved import InProcess, InRedis, UnsavedConversations, latest_session, redis_client
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -56,9 +58,11 @@ class StoreUnavailable(RuntimeError):
 class ConsentTrackerStore(SQLTrackerStore):
     """SQL for conversations with consent; memory only (and nothing in the database) for the rest.
 
-    Until the user agrees, and after they decline or withdraw, the conversation lives only in this
-    process's memory, so the dialogue still works, and any stored copy is deleted. Memory copies are
-    dropped after three hours without a message.
+    Until the user agrees, and after they decline or withdraw, the conversation lives only in memory, so
+    the dialogue still works, and any stored copy is deleted: in this process's memory, or with
+    `unsaved: redis` in the endpoints (the scaled profile) in a Redis without persistence that every
+    Rasa server shares, so a message may reach any of them. Memory copies are dropped after three hours
+    without a message.
 
     Stored conversations are also kept in memory between turns (`bot/rasa_adapter/tracker_cache.py`), exactly as they
     were stored (redacted), and used only while the database still holds the same rows for them, so a
@@ -66,6 +70,8 @@ class ConsentTrackerStore(SQLTrackerStore):
     """
 
     def __init__(self, domain: Domain | None = None, host: str | None = None, **kwargs: Any) -> None:
+        unsaved = str(kwargs.pop("unsaved", "memory"))
+        unsaved_db = int(kwargs.pop("unsaved_db", 1))
         # Without a `url` in the endpoints file (a hand-started `rasa shell`), the configured database.
         super().__init__(domain=domain, host=host or get_settings().tracker_store_url, **kwargs)
         # Check pooled connections before use, so a restarted database costs a retry, not an error.
@@ -87,7 +93,11 @@ class ConsentTrackerStore(SQLTrackerStore):
             engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.engine = engine
         self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
-        self.unsaved: dict[str, Kept] = {}  # conversations without consent: only here, never in the database
+        # Conversations without consent: only in memory, never in the database.
+        self.unsaved: UnsavedConversations = (
+            InRedis(redis_client(unsaved_db), lambda: self.domain.slots, MEMORY_SECONDS)
+            if unsaved == "redis" else InProcess()
+        )
         self.cache = ConversationCache(get_settings().tracker_cache_events, KEPT_STORED_SECONDS)
         self.retry_seconds = RETRY_SECONDS
         self._swept = 0.0
@@ -99,10 +109,11 @@ class ConsentTrackerStore(SQLTrackerStore):
         while True:
             try:
                 return await operation()
-            except DBAPIError as exc:
+            except (DBAPIError, RedisError) as exc:
+                reason = getattr(exc, "orig", None) or exc
                 if time.monotonic() + delay > deadline:
-                    raise StoreUnavailable(f"the conversation store did not answer: {exc.orig}") from exc
-                logger.warning("The conversation store is unavailable, retrying: %s", exc.orig)
+                    raise StoreUnavailable(f"the conversation store did not answer: {reason}") from exc
+                logger.warning("The conversation store is unavailable, retrying: %s", reason)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 2.0)
 
@@ -129,7 +140,7 @@ class ConsentTrackerStore(SQLTrackerStore):
         sender = tracker.sender_id
         tracker = forget_before_deletion(tracker, self.domain)
         if self.consented(tracker):
-            self.unsaved.pop(sender, None)
+            self.unsaved.pop(sender)
             await self.save_redacted(tracker)
             return
         self.cache.drop(sender)
@@ -145,17 +156,19 @@ class ConsentTrackerStore(SQLTrackerStore):
         if added is not None and not any(_starts_session(event) for event in added):
             latest = full
         else:
-            sessions = get_trackers_for_conversation_sessions(full)
-            latest = full if len(sessions) <= 1 else sessions[-1]
-        self.unsaved[sender] = Kept(latest, full=full, seen=time.monotonic())
-        if len(self.unsaved) > MAX_UNSAVED:
-            oldest = min(self.unsaved, key=lambda s: self.unsaved[s].seen)
-            del self.unsaved[oldest]  # bounded memory: the longest idle conversation is forgotten
+            latest = latest_session(full)
+        self.unsaved.put(sender, Kept(latest, full=full, seen=time.monotonic()), MAX_UNSAVED)
+
+    async def _unsaved(self, sender_id: str) -> Kept | None:
+        return self.unsaved.get(sender_id)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        kept = self.unsaved.get(sender_id)
+        try:
+            kept = await self._retrying(sender_id, lambda: self._unsaved(sender_id))
+        except StoreUnavailable:
+            UNREADABLE.add(sender_id)
+            raise
         if kept is not None:
-            kept.seen = time.monotonic()
             return fork(kept.tracker)
         try:
             tracker = await self._retrying(sender_id, lambda: self._retrieve_stored(sender_id))
@@ -190,7 +203,7 @@ class ConsentTrackerStore(SQLTrackerStore):
         return int(count), newest
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
-        kept = self.unsaved.get(conversation_id)
+        kept = await self._retrying(conversation_id, lambda: self._unsaved(conversation_id))
         if kept is not None:
             return fork(kept.full or kept.tracker)
         return await super().retrieve_full_tracker(conversation_id)
@@ -262,9 +275,7 @@ class ConsentTrackerStore(SQLTrackerStore):
         if now - self._swept < 60:
             return
         self._swept = now
-        limit = now - MEMORY_SECONDS
-        for sender in [s for s, kept in self.unsaved.items() if kept.seen < limit]:
-            del self.unsaved[sender]
+        self.unsaved.sweep(MEMORY_SECONDS)
         self.cache.drop_idle()
 
 
