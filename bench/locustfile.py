@@ -1,4 +1,4 @@
-"""Locust users that hold whole Veivalg conversations over the REST webhook and write every turn to a file."""
+"""Locust users that hold whole conversations over the REST webhook and write every turn to a file."""
 
 from __future__ import annotations
 
@@ -23,7 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.scenarios import Step, conversation, handover_conversation, pick, reply_text  # noqa: E402
+from bench.scenarios import (  # noqa: E402
+    Step,
+    conversation,
+    handover_conversation,
+    moodbot_conversation,
+    pick,
+    reply_text,
+)
 from bench.store_check import Turn, classify  # noqa: E402
 from bench.webhook import HEADERS_ENV, SENDER_HEADER, UPSTREAM_HEADER, WEBHOOK, channel_headers  # noqa: E402
 
@@ -46,6 +53,8 @@ def add_arguments(parser: Any) -> None:
                        help="seconds to wait for the bot's answer")
     group.add_argument("--seed", type=int, default=1, env_var="VEIVALG_LOAD_SEED", help="for the users' wording")
     group.add_argument("--webhook-path", default=WEBHOOK, env_var="VEIVALG_LOAD_PATH", help="path of the REST webhook")
+    group.add_argument("--no-routing-header", action="store_true", env_var="VEIVALG_LOAD_NO_ROUTING",
+                       help="send only Rasa's JSON body, as a plain REST client does (no X-Veivalg-Sender)")
 
 
 def options(environment: Environment) -> Any:
@@ -171,7 +180,8 @@ class ConversationUser(HttpUser):
         began = time.monotonic()
         body: Any = None
         with self.client.post(
-            parsed.webhook_path, json={"sender": sender, "message": text}, headers={SENDER_HEADER: sender},
+            parsed.webhook_path, json={"sender": sender, "message": text},
+            headers={} if parsed.no_routing_header else {SENDER_HEADER: sender},
             name=f"{self.kind} {index + 1:02d} {step.name}", timeout=parsed.answer_timeout, catch_response=True,
         ) as response:
             if response.error is not None:
@@ -213,3 +223,21 @@ class HandoverUser(ConversationUser):
 
     def script(self, rng: random.Random) -> list[Step]:
         return handover_conversation(rng)
+
+
+class MoodbotUser(ConversationUser):
+    """Talks to the stock `rasa init` bot (bare Rasa in bench/throughput.py); runs only when named."""
+
+    weight = 1
+    kind = "moodbot"
+
+    def script(self, rng: random.Random) -> list[Step]:
+        return moodbot_conversation()
+
+
+@events.init.add_listener
+def only_named_moodbot(environment: Environment, **_kwargs: Any) -> None:
+    """Without user classes named, Locust would run every class here: leave the moodbot's out then."""
+    named = getattr(environment.parsed_options, "user_classes", None) or []
+    if MoodbotUser.__name__ not in named and len(environment.user_classes) > 1:
+        environment.user_classes[:] = [u for u in environment.user_classes if u is not MoodbotUser]

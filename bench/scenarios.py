@@ -1,4 +1,4 @@
-"""What simulated Veivalg users say: the guidance conversation and the handover conversation, step by step."""
+"""What simulated users say, step by step: Veivalg's guidance and handover conversations, and the stock moodbot's."""
 
 from __future__ import annotations
 
@@ -66,6 +66,17 @@ def handover_conversation(rng: random.Random) -> list[Step]:
         Step("4", button="4", expect="Vil du skrive noen ord", name="rating"),
         Step("/skip_question", button="Nei takk", expect="Takk for praten", name="no comment"),
     ]
+
+
+MOODBOT_TURNS = (
+    "hello", "I am feeling very sad", "yes", "hi there", "I am great", "goodbye", "hey", "not good", "no",
+    "good morning", "perfect", "bye", "are you a bot?", "hello", "very good",
+)
+
+
+def moodbot_conversation() -> list[Step]:
+    """The stock `rasa init` bot's 15 English turns; no phrase is expected, any answer with a message will do."""
+    return [Step(text, name=text) for text in MOODBOT_TURNS]
 
 
 def reply_text(body: Any) -> str:

@@ -162,17 +162,13 @@ def check_conversation(sender: str, sent: Sequence[Sent], stored: Sequence[str])
 def expected_messages(turns: Sequence[Turn]) -> list[Sent] | None:
     """What one conversation must have stored; None when the user's «ja» to storing was never acknowledged.
 
-    Before consent a conversation lives in the memory of one Rasa server; a message acknowledged by
-    another server than the one that took the «ja» (after a failover) is allowed to be missing.
+    Every acknowledged message counts, whichever server answered it: before consent a conversation lives
+    in memory every Rasa server shares (Redis in the scaled profile), so a «ja» at one server stores what
+    the others heard before.
     """
-    consent = next((t for t in turns if t.consent and t.acknowledged), None)
-    if consent is None:
+    if not any(t.consent and t.acknowledged for t in turns):
         return None
-    expected = []
-    for turn in turns:
-        before_consent_elsewhere = turn.index < consent.index and turn.upstream != consent.upstream
-        expected.append(Sent(turn.text, required=turn.acknowledged and not before_consent_elsewhere))
-    return expected
+    return [Sent(turn.text, required=turn.acknowledged) for turn in turns]
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,19 @@ def test_concurrent_conversations_are_stored_in_postgresql_exactly_once(stack: S
     assert verification.checked == 8 and verification.ok, verification.failures
 
 
+def test_clients_without_a_routing_header_keep_their_conversations_at_any_server(stack: Stack):
+    """Rasa's plain REST body only: nginx cannot route by conversation, so turns land on both servers."""
+    run = run_locust(stack.url, users=6, duration=120, think=0.3, ramp=1.0, prefix="plain", headers=stack.headers,
+                     conversations=1, routing_header=False)
+    summary = summarise(run)
+    verification = verify(run, stored_user_messages(stack.store_url, run.by_sender()))
+
+    assert summary.errors == {} and summary.unexpected == 0
+    assert verification.checked == 6 and verification.ok, verification.failures
+    moved = [s for s, turns in run.by_sender().items() if len({t.upstream for t in turns}) > 1]
+    assert moved, "every conversation stayed on one server: the test did not test anything"
+
+
 def test_a_killed_action_server_gets_a_kind_answer_and_the_conversation_goes_on(stack: Stack):
     sender = stack.sender_on(stack.rasa_upstreams[0], "actions-down")  # rasa-1 calls handlingsserver-1
     stack.texts(sender, "/affirm")

@@ -97,16 +97,16 @@ def test_without_an_acknowledged_yes_to_storing_nothing_is_expected():
     assert expected_messages(turns) is None
 
 
-def test_messages_before_consent_on_another_server_may_be_missing():
+def test_messages_before_consent_on_another_server_must_be_stored_too():
     turns = [
         turn(0, "hei", upstream="127.0.0.1:5006"),
         turn(1, "/affirm", consent=True, upstream="127.0.0.1:5007"),
-        turn(2, "vet ikke", upstream="127.0.0.1:5007"),
+        turn(2, "vet ikke", error="http 502", upstream="127.0.0.1:5007"),
     ]
 
     expected = expected_messages(turns)
 
-    assert expected == [Sent("hei", False), Sent("/affirm", True), Sent("vet ikke", True)]
+    assert expected == [Sent("hei", True), Sent("/affirm", True), Sent("vet ikke", False)]
 
 
 def test_verify_counts_lost_messages_over_a_run():
