@@ -104,16 +104,17 @@ conversation-gate: setup
 clean:
 	rm -rf models results var .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: bench conversations tune-fallback nlu-report nlu-gate conversation-gate safety-report system-deps
+.PHONY: bench throughput conversations tune-fallback nlu-report nlu-gate conversation-gate safety-report system-deps
 nlu-report: setup
 	@echo "[veivalg] språkforståelse på testsettet (results/nlu)"
 	@$(BIN)/veivalg nlu report
 
 bench: setup scaled-deps
-	@echo "[veivalg] benchmark: yrkessøk, trening, minne, svartid mot vanlig Rasa, tur 100 mot tur 5, flere servere (skrives til bench/results.md)"
+	@echo "[veivalg] benchmark: yrkessøk, trening, minne, svartid mot vanlig Rasa (alene og under last), tur 100 mot tur 5, flere servere (skrives til bench/results.md)"
 	@$(BIN)/python bench/resolver.py
 	@$(BIN)/python bench/foundation.py
 	@$(BIN)/python bench/baseline.py
+	@$(BIN)/python bench/throughput.py
 	@$(BIN)/python bench/turn_costs.py
 	@$(BIN)/python bench/scaled.py
 	@$(BIN)/python bench/conversations.py
@@ -121,6 +122,12 @@ bench: setup scaled-deps
 	@$(BIN)/python bench/languages.py
 	@$(BIN)/python bench/model_load.py
 	@$(BIN)/python bench/startup.py
+
+# Veivalg (embedded, and scaled when PostgreSQL, Redis and nginx are installed) against bare Rasa under load,
+# in the same run; QUICK=1 is a smoke run of a minute or two per target that writes no results.
+throughput: setup
+	@echo "[veivalg] svartid og gjennomstrømning under last mot vanlig Rasa (skrives til bench/results.md og docs/performance-throughput.png)"
+	@$(BIN)/python bench/throughput.py $(if $(QUICK),--quick)
 
 # Whole conversations as users write them (tests/conversations/), each judged by its outcome.
 conversations: setup

@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -32,6 +34,7 @@ if str(ROOT) not in sys.path:
 from bench.foundation import rss_mib  # noqa: E402
 from bench.load_run import run_locust  # noqa: E402
 from bench.report import stamp, write_section  # noqa: E402
+from bench.scenarios import MOODBOT_TURNS  # noqa: E402
 from bench.store_check import percentile, summarise  # noqa: E402
 from bench.webhook import WEBHOOK, channel_headers  # noqa: E402
 from bot.ops import launcher  # noqa: E402
@@ -42,10 +45,6 @@ from bot.settings import Settings, load_settings  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 EMBEDDED_SERVICES = ("handlingsserver", "rasa")  # `veivalg run` without the web process
-MOODBOT_TURNS = [
-    "hello", "I am feeling very sad", "yes", "hi there", "I am great", "goodbye", "hey", "not good", "no",
-    "good morning", "perfect", "bye", "are you a bot?", "hello", "very good",
-]
 OCCUPATION_QUESTIONS = [
     "hva gjør en tømrer", "hvordan blir jeg elektriker", "hva gjør en kokk", "kan jeg bli vekter med dom",
     "hva gjør en rørlegger", "hvordan blir jeg helsefagarbeider", "hva gjør en sveiser", "hva gjør en frisør",
@@ -116,8 +115,19 @@ class Embedded:
     store_turn100_ms: float
 
 
-def baseline(port: int, conversations: int) -> Baseline:
-    """Create, train and run `rasa init --no-prompt`; training time, load time, memory, latency."""
+@dataclass(frozen=True)
+class Moodbot:
+    """The stock `rasa init` bot, trained and answering on its REST webhook."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    training_s: float
+    load_s: float
+
+
+@contextmanager
+def moodbot(port: int, log_name: str = "baseline-rasa.log") -> Iterator[Moodbot]:
+    """Create and train `rasa init --no-prompt` in a temporary folder and serve it on `port` until the block ends."""
     env = dict(os.environ) | QUIET_ENVIRONMENT
     rasa = [sys.executable, "-m", "rasa"]
     with tempfile.TemporaryDirectory(prefix="veivalg-baseline-") as folder:
@@ -128,33 +138,38 @@ def baseline(port: int, conversations: int) -> Baseline:
         training = time.monotonic() - began
         (project / "credentials.yml").write_text("rest:\n", encoding="utf-8")
         model = sorted((project / "models").glob("*.tar.gz"))[-1]
-        log = (OUT / "baseline-rasa.log").open("wb")
+        log = (OUT / log_name).open("wb")
         server = subprocess.Popen(
             [*rasa, "run", "--model", str(model), "--credentials", "credentials.yml", "--interface", "127.0.0.1",
              "--port", str(port)], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         try:
             load = wait_ready(f"http://127.0.0.1:{port}/", server)
-            url = f"http://127.0.0.1:{port}{WEBHOOK}"
-            timed_turns(url, "warmup", ["hello"], require_answer=False)
-            latencies = [
-                ms for n in range(conversations) for ms in timed_turns(url, f"mood-{n}", MOODBOT_TURNS, False)
-            ]
-            memory = rss_mib(server.pid)
+            yield Moodbot(f"http://127.0.0.1:{port}{WEBHOOK}", server, training, load)
         finally:
             server.terminate()
             server.wait(timeout=60)
             log.close()
-    return Baseline(training, load, memory, len(latencies), statistics.median(latencies),
+
+
+def baseline(port: int, conversations: int) -> Baseline:
+    """Create, train and run `rasa init --no-prompt`; training time, load time, memory, latency."""
+    with moodbot(port) as bot:
+        timed_turns(bot.url, "warmup", ["hello"], require_answer=False)
+        latencies = [
+            ms for n in range(conversations) for ms in timed_turns(bot.url, f"mood-{n}", list(MOODBOT_TURNS), False)
+        ]
+        memory = rss_mib(bot.process.pid)
+    return Baseline(bot.training_s, bot.load_s, memory, len(latencies), statistics.median(latencies),
                     percentile(latencies, 0.95))
 
 
-def embedded_settings() -> Settings:
-    """`veivalg run` on bench ports, with an SQLite store of its own and a copy of the trained model."""
+def embedded_settings(name: str = "baseline") -> Settings:
+    """`veivalg run` on bench ports, with an SQLite store of its own (bench/out/NAME-*.db) and a copy of the model."""
     os.environ.setdefault("VEIVALG_RASA_PORT", "5305")
     os.environ.setdefault("VEIVALG_ACTIONS_PORT", "5355")
-    os.environ["VEIVALG_TRACKER_STORE_URL"] = f"sqlite:///{OUT / 'baseline-tracker.db'}"
-    os.environ["VEIVALG_DATABASE_URL"] = f"sqlite:///{OUT / 'baseline-veivalg.db'}"
+    os.environ["VEIVALG_TRACKER_STORE_URL"] = f"sqlite:///{OUT / f'{name}-tracker.db'}"
+    os.environ["VEIVALG_DATABASE_URL"] = f"sqlite:///{OUT / f'{name}-veivalg.db'}"
     os.environ["VEIVALG_LOG_DIR"] = str(OUT / "log")
     settings = load_settings()
     copy = copy_model(model_path(settings), OUT / "model" / model_path(settings).name)
@@ -181,14 +196,23 @@ def retrieve_ms(settings: Settings, sender: str, repeats: int = 20) -> tuple[flo
     return (time.perf_counter() - began) * 1000 / repeats, events
 
 
-def embedded(settings: Settings, conversations: int, long_turns: int, long_runs: int) -> Embedded:
-    """Load time, memory, per-turn latency and turn 100 against turn 5 of `veivalg run`."""
+@contextmanager
+def embedded_running(settings: Settings) -> Iterator[tuple[list[launcher.Service], float]]:
+    """`veivalg run`'s action server and Rasa until the block ends; the services and the seconds they took to start."""
     prepare_databases(settings)
     services = [s for s in launcher.build_services(settings) if s.name in EMBEDDED_SERVICES]
     began = time.monotonic()
     launcher.start_all(settings, services)
     load = time.monotonic() - began
     try:
+        yield services, load
+    finally:
+        launcher.stop_all(services)
+
+
+def embedded(settings: Settings, conversations: int, long_turns: int, long_runs: int) -> Embedded:
+    """Load time, memory, per-turn latency and turn 100 against turn 5 of `veivalg run`."""
+    with embedded_running(settings) as (services, load):
         url = settings.rasa_url + WEBHOOK
         timed_turns(url, "warmup", ["hei"])
         run = run_locust(url, users=1, duration=3600, think=0, ramp=0, prefix="bench-embedded",
@@ -211,8 +235,6 @@ def embedded(settings: Settings, conversations: int, long_turns: int, long_runs:
         timed_turns(url, short, long_conversation(5))
         store_early, events_early = retrieve_ms(settings, short)
         store_late, events_late = retrieve_ms(settings, senders[0])
-    finally:
-        launcher.stop_all(services)
     return Embedded(
         load, memory, len(latencies), conversations, statistics.median(latencies), percentile(latencies, 0.95),
         long_runs, statistics.median(early), statistics.median(late), events_early, events_late, store_early,

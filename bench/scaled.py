@@ -17,6 +17,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +32,7 @@ from bench.load_run import run_locust  # noqa: E402
 from bench.report import stamp, write_section  # noqa: E402
 from bench.store_check import Summary, Verification, stored_user_messages, summarise, verify  # noqa: E402
 from bench.webhook import WEBHOOK  # noqa: E402
-from bot.ops.scaled import load_scaled_settings  # noqa: E402
+from bot.ops.scaled import ScaledSettings, load_scaled_settings  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -73,6 +75,23 @@ def start(env: dict[str, str], folder: Path, timeout: float = 600) -> tuple[subp
     return process, time.monotonic() - began, output
 
 
+@contextmanager
+def running(folder: Path) -> Iterator[tuple[ScaledSettings, float]]:
+    """`veivalg run-scaled` on bench ports with its data in `folder` (emptied first) until the block ends."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    env = dict(os.environ) | PORTS | {"VEIVALG_SCALED_DIR": str(folder)}
+    env.pop("VEIVALG_TRACKER_STORE_URL", None)
+    env.pop("VEIVALG_DATABASE_URL", None)
+    profile = load_scaled_settings(load_settings(env), env)
+    process, startup, _ = start(env, folder)
+    try:
+        yield profile, startup
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=180)
+
+
 def memory(folder: Path) -> dict[str, float]:
     """Resident memory of each process, from the pid files (PostgreSQL with its backends)."""
     found = {}
@@ -112,15 +131,8 @@ def main() -> int:
     args = parser.parse_args()
 
     folder = OUT / "scaled"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    env = dict(os.environ) | PORTS | {"VEIVALG_SCALED_DIR": str(folder)}
-    env.pop("VEIVALG_TRACKER_STORE_URL", None)
-    env.pop("VEIVALG_DATABASE_URL", None)
-    profile = load_scaled_settings(load_settings(env), env)
-    process, startup, _ = start(env, folder)
     steps: list[Step] = []
-    try:
+    with running(folder) as (profile, startup):
         url, store = profile.gateway_url + WEBHOOK, profile.postgres_url()
         idle = memory(folder)
         main_step = measure(url, store, args.users, args.think, "bench-scaled")
@@ -151,9 +163,6 @@ def main() -> int:
                 best = users
             else:
                 worst = users
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=180)
 
     s = main_step.summary
     target = s.p95_ms < 500 and not s.errors and main_step.verification.ok
