@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
@@ -69,14 +68,3 @@ def stored_count(*, session: Session) -> int:
     """How many occupations the database holds."""
     return int(session.scalar(select(func.count()).select_from(Occupation)) or 0)
 
-
-def fingerprint(*paths: Path) -> str:
-    """A hash of every file under `paths` (names and contents): equal hashes, the same catalogue."""
-    digest = hashlib.sha256()
-    for root in paths:
-        files = sorted(root.rglob("*")) if root.is_dir() else [root]
-        for path in files:
-            if path.is_file():
-                digest.update(path.as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()

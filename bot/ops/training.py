@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import time
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from bot.ops.runtime_env import child_environment
 from bot.ops.spacy_model import PreparedPipeline
+from bot.paths import files_fingerprint
 from bot.rasa_adapter.commands import engine_version, train_command
 from bot.settings import Settings
 
@@ -38,17 +38,10 @@ def model_path(settings: Settings) -> Path:
 
 def training_fingerprint(home: Path, pipeline: PreparedPipeline) -> str:
     """A hash of every training input file and of the spaCy pipeline in use."""
-    digest = hashlib.sha256()
-    digest.update(f"rasa={engine_version()};spacy={pipeline.fingerprint()}".encode())
-    for name in TRAINING_INPUTS:
-        root = home / name
-        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-        for path in files:
-            if not path.exists() or path.suffix not in {".yml", ".yaml", ".json", ".txt", ""}:
-                continue
-            digest.update(str(path.relative_to(home)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_fingerprint(
+        home, TRAINING_INPUTS, salt=f"rasa={engine_version()};spacy={pipeline.fingerprint()}",
+        suffixes={".yml", ".yaml", ".json", ".txt", ""},
+    )
 
 
 def needs_training(settings: Settings, pipeline: PreparedPipeline) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import pickle
@@ -15,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from bot.paths import PROJECT_ROOT, data_file
+from bot.paths import PROJECT_ROOT, data_file, files_fingerprint
 from bot.safety.patterns import without_ordinary
 from bot.safety.spelling import canonical
 
@@ -26,7 +25,7 @@ NLU_DIR = data_file("nlu")
 logger = logging.getLogger(__name__)
 # What the trained classifier depends on: its data, the spelling and ordinary phrases it reads with, its code.
 TRAINING_INPUTS = (
-    "data/safety/examples/*.yml", "data/nlu/*.yml", "data/safety/patterns.yml",
+    "data/safety/examples", "data/nlu", "data/safety/patterns.yml",
     "bot/safety/classifier.py", "bot/safety/patterns.py", "bot/safety/spelling.py",
 )
 # Ordinary messages from the intent training data are negatives too: «vet ikke», «nei takk», a question about pay.
@@ -123,12 +122,7 @@ def training_fingerprint() -> str:
     """A hash of everything training reads, and of scikit-learn's version: equal hashes, equal models."""
     import sklearn
 
-    digest = hashlib.sha256(sklearn.__version__.encode())
-    for pattern in TRAINING_INPUTS:
-        for path in sorted(PROJECT_ROOT.glob(pattern)):
-            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return files_fingerprint(PROJECT_ROOT, TRAINING_INPUTS, salt=sklearn.__version__)[:16]
 
 
 def train() -> Any:

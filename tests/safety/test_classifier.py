@@ -34,7 +34,7 @@ def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "data").mkdir(parents=True)
     (root / "data" / "examples.yml").write_text("items: []\n", encoding="utf-8")
     monkeypatch.setattr(classifier, "PROJECT_ROOT", root)
-    monkeypatch.setattr(classifier, "TRAINING_INPUTS", ("data/*.yml",))
+    monkeypatch.setattr(classifier, "TRAINING_INPUTS", ("data",))
     return root
 
 
@@ -62,6 +62,7 @@ def test_an_unreadable_kept_model_is_trained_again(inputs: Path, trainings: list
 
 
 def test_the_fingerprint_covers_data_patterns_and_code():
-    covered = {Path(pattern).parent.as_posix() for pattern in classifier.TRAINING_INPUTS}
-    assert {"data/safety/examples", "data/nlu", "data/safety", "bot/safety"} <= covered
+    covered = set(classifier.TRAINING_INPUTS)
+    assert {"data/safety/examples", "data/nlu", "data/safety/patterns.yml", "bot/safety/classifier.py",
+            "bot/safety/patterns.py", "bot/safety/spelling.py"} <= covered
     assert len(classifier.training_fingerprint()) == 16

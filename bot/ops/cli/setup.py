@@ -44,8 +44,9 @@ def _train(settings: Settings, force: bool) -> int:
 def _load_catalogue(settings: Settings) -> int:
     """Check the catalogue's files and load them, unless the database already holds exactly these files."""
     from bot.catalogue import nlu_data
-    from bot.catalogue.loader import DATA_FOLDER, fingerprint, replace_catalogue, stored_count
+    from bot.catalogue.loader import DATA_FOLDER, replace_catalogue, stored_count
     from bot.catalogue.schema import CatalogueError, read_catalogue
+    from bot.paths import PROJECT_ROOT, files_fingerprint
     from bot.storage.engine import session_factory
     from bot.storage.migrations import upgrade
 
@@ -53,7 +54,7 @@ def _load_catalogue(settings: Settings) -> int:
     stamp = settings.var_dir / "catalogue.loaded"
 
     def loaded(count: int) -> str:
-        data = fingerprint(DATA_FOLDER, nlu_data.GENERATED_FILE)
+        data = files_fingerprint(PROJECT_ROOT, (DATA_FOLDER, nlu_data.GENERATED_FILE))
         return f"{settings.database_url}\n{data}\n{count}\n"
 
     with session_factory().begin() as session:
