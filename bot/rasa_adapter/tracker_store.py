@@ -150,7 +150,8 @@ class ConsentTrackerStore(SQLTrackerStore):
     def _keep_unsaved(self, tracker: DialogueStateTracker) -> None:
         """Keep a conversation without consent in memory, as Rasa's in-memory store would give it back."""
         sender = tracker.sender_id
-        kept = self.unsaved.get(sender)
+        # Only to tell whether this turn added events to the copy it started from: no second read of Redis.
+        kept = self.unsaved.peek(sender)
         added = appended_events(kept.tracker, tracker) if kept is not None else None
         full = fork(tracker)
         if added is not None and not any(_starts_session(event) for event in added):

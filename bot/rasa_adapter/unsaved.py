@@ -30,6 +30,8 @@ class UnsavedConversations(Protocol):
 
     def get(self, sender: str) -> Kept | None: ...
 
+    def peek(self, sender: str) -> Kept | None: ...
+
     def put(self, sender: str, kept: Kept, limit: int) -> None: ...
 
     def pop(self, sender: str) -> None: ...
@@ -52,6 +54,10 @@ class InProcess:
         if kept is not None:
             kept.seen = time.monotonic()
         return kept
+
+    def peek(self, sender: str) -> Kept | None:
+        """The copy this process holds, as it was last kept; nothing is read and nothing counts as use."""
+        return self._kept.get(sender)
 
     def put(self, sender: str, kept: Kept, limit: int) -> None:
         self._kept[sender] = kept
@@ -102,6 +108,11 @@ class InRedis:
         kept = Kept(latest_session(full), full=full, seen=time.monotonic())
         self._local[sender] = (digest, kept)
         return kept
+
+    def peek(self, sender: str) -> Kept | None:
+        """The local copy, without asking Redis (it may be older than Redis's: callers must not rely on it)."""
+        local = self._local.get(sender)
+        return local[1] if local is not None else None
 
     def put(self, sender: str, kept: Kept, limit: int) -> None:
         full = kept.full or kept.tracker

@@ -20,7 +20,9 @@ from bot.settings import get_settings
 from tests.fixtures.servers import free_port
 
 DOMAIN = Domain.from_path(str(PROJECT_ROOT / "domain.yml"))
-pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server: make system-deps")
+pytestmark = pytest.mark.skipif(
+    shutil.which("redis-server") is None, reason="redis-server is not installed; make system-deps installs it"
+)
 
 
 @pytest.fixture
