@@ -1,9 +1,12 @@
-"""Loading the model for prediction only gives Rasa's predictions to the last digit, in less time.
+"""Veivalg's changes inside the Rasa server give Rasa's predictions to the last digit, in less time.
 
 Loads `models/veivalg.tar.gz` twice, each in a fresh process: as Rasa ships (`RasaModel.load` trains on
-one example first) and with Veivalg's change (`bot/rasa_adapter/speedups.py`). Both parse the NLU test
-messages and predict the next action after 40 of them; every intent ranking, entity and action
-probability must be the same. Writes the load times to bench/results.md; exits 1 on any difference.
+one example first) and with all of Veivalg's changes (`bot/rasa_adapter/speedups.py`: loading for
+prediction only, payloads unpacked without the pipeline, TED's predictions remembered by their states).
+Both parse the NLU test messages and every intent as a button payload, and play short conversations:
+after each message the next actions are predicted until the bot would listen. Every intent ranking,
+entity and action probability must be the same. Writes the load times to bench/results.md; exits 1 on
+any difference.
 
     python bench/model_load.py
 """
@@ -28,7 +31,11 @@ from bench.report import stamp, write_section  # noqa: E402
 
 MODEL = ROOT / "models" / "veivalg.tar.gz"
 MESSAGES = 300
-PREDICTIONS = 40
+PREDICTIONS = 60  # messages played as conversations, five to a conversation
+PER_CONVERSATION = 5
+STEPS = 3  # next actions predicted after a message at most (until action_listen)
+ODD_PAYLOADS = ('/no_such_intent', '/affirm{"not json', '/ hei', '/affirm@0.4', '/inform{"occupation": "kokk"}',
+                '/ask_occupation_info{"occupation": "kokk"}', '/set_language{"language": "en"}')
 
 
 def test_messages() -> list[str]:
@@ -42,22 +49,39 @@ def test_messages() -> list[str]:
     return texts[:MESSAGES]
 
 
+def payloads() -> list[str]:
+    """Every intent of the domain as a button payload, and some odd ones."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    intents = [next(iter(i)) if isinstance(i, dict) else i for i in domain.get("intents", [])]
+    return [f"/{intent}" for intent in intents] + list(ODD_PAYLOADS)
+
+
 async def _predictions(agent: Any, texts: list[str]) -> dict[str, Any]:
-    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.events import ActionExecuted, UserUttered
 
     parsed, actions = [], []
     for text in texts:
         result = await agent.parse_message(text)
         parsed.append({
-            "ranking": [(i["name"], round(i["confidence"], 7)) for i in result["intent_ranking"]],
-            "entities": [(e["entity"], e["value"]) for e in result["entities"]],
+            "text": text,
+            "intent": result["intent"].get("name"),
+            "ranking": [(i["name"], round(i["confidence"], 7)) for i in result.get("intent_ranking", [])],
+            "entities": [(e["entity"], e["value"], e.get("extractor")) for e in result["entities"]],
+            "keys": sorted(result),
         })
-    for number, text in enumerate(texts[:PREDICTIONS]):
-        tracker = await agent.processor.fetch_tracker_and_update_session(f"model-load-{number}")
+    played = texts[:PREDICTIONS] + [t for t in texts if t.startswith("/")][:PREDICTIONS]
+    for number, text in enumerate(played):
+        tracker = await agent.processor.fetch_tracker_and_update_session(f"model-load-{number // PER_CONVERSATION}")
         result = await agent.parse_message(text)
         tracker.update(UserUttered(text, result["intent"], result["entities"], result))
-        prediction = agent.processor._predict_next_with_tracker(tracker)
-        actions.append([round(p, 7) for p in prediction.probabilities])
+        for _ in range(STEPS):
+            prediction = agent.processor._predict_next_with_tracker(tracker)
+            actions.append([round(p, 7) for p in prediction.probabilities])
+            name = agent.domain.action_names_or_texts[prediction.max_confidence_index]
+            tracker.update(ActionExecuted(name, prediction.policy_name, prediction.max_confidence))
+            if name == "action_listen":
+                break
+        await agent.tracker_store.save(tracker)
     return {"parsed": parsed, "actions": actions}
 
 
@@ -69,11 +93,16 @@ def load_and_predict(way: str) -> dict[str, Any]:
     if way == "veivalg":
         from bot.rasa_adapter import speedups
 
-        speedups.apply_to_model_loading()
+        speedups.apply()
     began = time.monotonic()
     agent = Agent.load(str(MODEL))
     seconds = time.monotonic() - began
-    return {"seconds": seconds, **asyncio.run(_predictions(agent, test_messages()))}
+    results = asyncio.run(_predictions(agent, test_messages() + payloads()))
+    if way == "veivalg":
+        from bot.rasa_adapter.ted_cache import COUNTS
+
+        results["ted"] = dict(COUNTS)
+    return {"seconds": seconds, **results}
 
 
 def in_fresh_process(way: str) -> dict[str, Any]:
@@ -102,13 +131,17 @@ def main(argv: list[str]) -> int:
     rasa, veivalg = in_fresh_process("rasa"), in_fresh_process("veivalg")
     wrong = differences(rasa, veivalg)
     body = "\n".join([
-        "## Loading the model for prediction only", "", stamp(), "",
+        "## Veivalg's changes in the Rasa server against Rasa as shipped", "", stamp(), "",
         "| way | load time | messages parsed | next-action predictions | differences |",
         "|---|---:|---:|---:|---:|",
         f"| as Rasa ships (trains on one example first) | {rasa['seconds']:.1f} s | {len(rasa['parsed'])} | "
         f"{len(rasa['actions'])} | – |",
         f"| Veivalg (`bot/rasa_adapter/speedups.py`) | {veivalg['seconds']:.1f} s | {len(veivalg['parsed'])} | "
         f"{len(veivalg['actions'])} | {len(wrong)} |",
+        "",
+        "TED's predictions in the Veivalg run: {remembered} remembered, {computed} computed, {kept} with a text "
+        "(not kept).".format(remembered=veivalg["ted"].get("remembered", 0),
+                             computed=veivalg["ted"].get("computed", 0), kept=veivalg["ted"].get("not kept", 0)),
     ])
     write_section("model_load", body)
     print(body)

@@ -21,6 +21,11 @@
   as the prediction step creates them (TensorFlow's deferred restore) and the training-only parts (the
   optimizer's state) are never built: the same predictions to the last digit (`bench/model_load.py`
   checks that), in about a third of the time.
+- A button's payload («/affirm», «/choose_knapp{"knapp": "meg"}») is answered by the NLU graph's last
+  step alone (RegexMessageHandler), which throws away what every earlier step found; Rasa still runs the
+  whole pipeline (spaCy, DIET, the safety net) first. The payload is now unpacked the same way without it.
+- TED's next-action predictions are remembered by the dialogue states they depend on
+  (`bot/rasa_adapter/ted_cache.py`).
 - After the model is loaded, the objects it made (about a million) are moved out of the garbage
   collector's way (`gc.freeze`): otherwise a full collection now and then stalls a turn for about a second.
 """
@@ -35,6 +40,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 _applied = False
 _EVENT_CLASSES: dict[str, Any] = {}
+PAYLOAD_EXTRACTOR = "RegexMessageHandler"  # the name Rasa's last NLU step gives the entities of a payload
 # What apply() replaced, as Rasa shipped it: (class, attribute name) -> the original attribute.
 ORIGINALS: dict[tuple[type, str], Any] = {}
 
@@ -116,6 +122,34 @@ def _format_states_when_logged(states: list[dict[str, Any]]) -> str:
     return formatted
 
 
+def _parse_payload_without_pipeline(
+    self: Any, message: Any, tracker: Any, only_output_properties: bool = True
+) -> dict[str, Any]:
+    """`MessageProcessor._parse_message_with_graph`, with a valid payload unpacked as its last step would."""
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+    from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    text = message.text or ""
+    if text.strip().startswith("/"):
+        given = Message(data={TEXT: text})
+        unpacked = YAMLStoryReader.unpack_regex_message(given, self.domain, entity_extractor_name=PAYLOAD_EXTRACTOR)
+        if unpacked is not given:
+            parse_data: dict[str, Any] = {
+                TEXT: "", INTENT: {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, ENTITIES: []}
+            parse_data.update(unpacked.as_dict(only_output_properties=only_output_properties))
+            return parse_data
+    rasa_parse = ORIGINALS[(_processor_class(), "_parse_message_with_graph")]
+    result: dict[str, Any] = rasa_parse(self, message, tracker, only_output_properties)
+    return result
+
+
+def _processor_class() -> type:
+    from rasa.core.processor import MessageProcessor
+
+    return MessageProcessor
+
+
 def _load_for_prediction(
     cls: Any, model_file_name: str, model_data_example: Any, predict_data_example: Any = None,
     finetune_mode: bool = False, *args: Any, **kwargs: Any,
@@ -174,7 +208,7 @@ def apply() -> None:
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot.rasa_adapter import dialogue_history
+    from bot.rasa_adapter import dialogue_history, ted_cache
     changes: list[tuple[type, str, Any]] = [
         (RemoteAction, "_validate_action_result", _validate_action_result),
         (RemoteAction, "_action_call_format", _action_call_format),
@@ -182,9 +216,11 @@ def apply() -> None:
         (DialogueStateTracker, "applied_events", dialogue_history.applied_events),
         (Domain, "states_for_tracker_history", dialogue_history.states_for_tracker_history),
         (RulePolicy, "format_tracker_states", staticmethod(_format_states_when_logged)),
+        (_processor_class(), "_parse_message_with_graph", _parse_payload_without_pipeline),
     ]
     for owner, name, replacement in changes:
         ORIGINALS[(owner, name)] = _own_attribute(owner, name)
         setattr(owner, name, replacement)
     apply_to_model_loading()
+    ted_cache.apply()
     _applied = True

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -185,3 +188,45 @@ def test_rule_policy_writes_the_states_for_its_debug_log_only_when_that_log_is_w
         assert RulePolicy.format_tracker_states(states) == ""
     finally:
         logger.setLevel(level)
+
+
+# --- button payloads ------------------------------------------------------------------------------
+
+from rasa.core.channels.channel import UserMessage  # noqa: E402
+from rasa.core.processor import MessageProcessor  # noqa: E402
+
+
+@pytest.fixture
+def pipeline_calls(monkeypatch) -> list[str]:
+    """Rasa's own graph run, replaced: records the texts it was asked to parse."""
+    rasa_speedups.apply()
+    calls: list[str] = []
+
+    def whole_pipeline(self: Any, message: Any, tracker: Any, only_output_properties: bool = True) -> dict:
+        calls.append(message.text)
+        return {"text": message.text, "intent": {"name": "from_the_pipeline", "confidence": 0.5}, "entities": []}
+
+    monkeypatch.setitem(rasa_speedups.ORIGINALS, (MessageProcessor, "_parse_message_with_graph"), whole_pipeline)
+    return calls
+
+
+def parse(text: str) -> dict:
+    processor = SimpleNamespace(domain=DOMAIN)
+    return MessageProcessor._parse_message_with_graph(processor, UserMessage(text), None)
+
+
+def test_a_payload_is_unpacked_as_rasas_last_nlu_step_does_without_the_pipeline(pipeline_calls):
+    assert parse("/affirm") == {
+        "text": "/affirm", "intent": {"name": "affirm", "confidence": 1.0},
+        "intent_ranking": [{"name": "affirm", "confidence": 1.0}], "entities": [],
+    }
+    assert parse('/ask_occupation_info{"occupation": "kokk"}')["entities"] == [
+        {"entity": "occupation", "value": "kokk", "start": 20, "end": 42, "extractor": "RegexMessageHandler"}]
+    assert parse("/affirm@0.4")["intent"] == {"name": "affirm", "confidence": 0.4}
+    assert pipeline_calls == []
+
+
+@pytest.mark.parametrize("text", ["hei", "/no_such_intent", "/ hei", "ja /affirm"])
+def test_text_and_unknown_payloads_go_through_the_whole_pipeline(pipeline_calls, text):
+    assert parse(text)["intent"]["name"] == "from_the_pipeline"
+    assert pipeline_calls == [text]
