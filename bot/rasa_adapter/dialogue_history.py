@@ -133,6 +133,15 @@ class _History:
     head: _Point
     snapshots: list[_Point] = field(default_factory=list)
     used: float = 0.0
+    # For each remembered state: the user message it shows and how that message was to be featurized then.
+    # Rasa changes that setting on the message object itself (DefinePrevUserUtteredFeaturization, right after
+    # an action_listen), so a state made before such a change is no longer what Rasa's replay makes.
+    made_with: list[tuple[UserUttered | None, bool | None]] = field(default_factory=list)
+
+    def outdated(self) -> bool:
+        """Whether a remembered state shows a user message whose featurization has changed since."""
+        return any(message is not None and message.use_text_for_featurization is not flag
+                   for message, flag in self.made_with)
 
 
 _HISTORIES: OrderedDict[tuple[Any, ...], _History] = OrderedDict()
@@ -158,16 +167,11 @@ def states_for_tracker_history(
         _HISTORIES.move_to_end(key)
         _rewind(history, _common_prefix(history.applied, applied), tracker)
     step = _Stepper(domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+    _continue(history, applied, step)
+    if history.outdated():  # never in Rasa's own order of events, where it is set before a state shows it
+        history = _History(domain, [], [], _Point(0, _blank_replay(tracker), 0))
+        _continue(history, applied, step)
     head = history.head
-    for event in islice(applied, head.position, None):
-        if isinstance(event, ActionExecuted):
-            step(head, history.states, event.hide_rule_turn)
-        head.replay.update(event)
-        head.position += 1
-        history.applied.append(event)
-        if head.position % SNAPSHOT_EVERY == 0:
-            head.states = len(history.states)
-            history.snapshots = [*history.snapshots[-(SNAPSHOTS_KEPT - 1):], head.copy()]
     head.states = len(history.states)
     history.used = time.monotonic()
     _HISTORIES[key] = history
@@ -177,6 +181,24 @@ def states_for_tracker_history(
     end = _Point(head.position, head.replay, len(states), head.last_ml_action, head.turn_was_hidden)
     step(end, states, False)
     return states
+
+
+def _continue(history: _History, applied: list[Event], step: _Stepper) -> None:
+    """Make the states of the applied events after the history's head, as Rasa's loop does."""
+    head = history.head
+    for event in islice(applied, head.position, None):
+        if isinstance(event, ActionExecuted):
+            made = len(history.states)
+            step(head, history.states, event.hide_rule_turn)
+            if len(history.states) > made:
+                message = head.replay.latest_message
+                history.made_with.append((message, message.use_text_for_featurization if message else None))
+        head.replay.update(event)
+        head.position += 1
+        history.applied.append(event)
+        if head.position % SNAPSHOT_EVERY == 0:
+            head.states = len(history.states)
+            history.snapshots = [*history.snapshots[-(SNAPSHOTS_KEPT - 1):], head.copy()]
 
 
 def forget_histories() -> None:
@@ -226,6 +248,7 @@ def _rewind(history: _History, keep: int, tracker: DialogueStateTracker) -> None
     history.head = point
     del history.applied[point.position:]
     del history.states[point.states:]
+    del history.made_with[point.states:]
 
 
 class _Stepper:

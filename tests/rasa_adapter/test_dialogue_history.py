@@ -217,3 +217,20 @@ def test_idle_histories_are_forgotten(monkeypatch):
     remember("new", 3)
 
     assert [key[0] for key in dialogue_history._HISTORIES] == ["new"]
+
+
+def test_a_message_featurized_differently_after_its_states_were_made_is_shown_as_rasa_shows_it_now():
+    dialogue_history.forget_histories()
+    tracker = DialogueStateTracker("late-featurization", DOMAIN.slots)
+    for event in (ActionExecuted("action_listen"), user_message(INTENTS[0], False), ActionExecuted("action_listen"),
+                  ActionExecuted("action_listen")):
+        tracker.update(event)
+    assert as_veivalg_does(tracker) == as_rasa_does(tracker)  # a state showing the message is remembered
+    assert "text" in as_rasa_does(tracker)[1][0][-2]["user"]
+
+    tracker.update(DefinePrevUserUtteredFeaturization(False))  # changes the message object itself
+    tracker.update(ActionExecuted(ACTIONS[0]))
+
+    veivalg, rasa = as_veivalg_does(tracker), as_rasa_does(tracker)
+    assert veivalg == rasa
+    assert all("text" not in state.get("user", {}) for state in rasa[1][0])
