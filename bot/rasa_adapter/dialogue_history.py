@@ -137,6 +137,7 @@ class _History:
     # Rasa changes that setting on the message object itself (DefinePrevUserUtteredFeaturization, right after
     # an action_listen), so a state made before such a change is no longer what Rasa's replay makes.
     made_with: list[tuple[UserUttered | None, bool | None]] = field(default_factory=list)
+    counted: int = 0  # how many of its states are in _COUNTED
 
     def outdated(self) -> bool:
         """Whether a remembered state shows a user message whose featurization has changed since."""
@@ -145,6 +146,7 @@ class _History:
 
 
 _HISTORIES: OrderedDict[tuple[Any, ...], _History] = OrderedDict()
+_COUNTED = [0]  # states remembered in all histories, kept up to date instead of summed at every call
 
 
 def states_for_tracker_history(
@@ -174,7 +176,12 @@ def states_for_tracker_history(
     head = history.head
     head.states = len(history.states)
     history.used = time.monotonic()
+    replaced = _HISTORIES.get(key)
+    if replaced is not None and replaced is not history:
+        _COUNTED[0] -= replaced.counted
     _HISTORIES[key] = history
+    _COUNTED[0] += len(history.states) - history.counted
+    history.counted = len(history.states)
     _forget_old_histories()
     # The last state (the conversation as it is now) is made fresh each time and not remembered.
     states = [_copy_state(state) for state in history.states]
@@ -204,21 +211,21 @@ def _continue(history: _History, applied: list[Event], step: _Stepper) -> None:
 def forget_histories() -> None:
     """Drop every remembered history."""
     _HISTORIES.clear()
+    _COUNTED[0] = 0
 
 
 def remembered_states() -> int:
-    return sum(len(history.states) for history in _HISTORIES.values())
+    return _COUNTED[0]
 
 
 def _forget_old_histories() -> None:
     """Least recently used first, until at most STATES_KEPT states are remembered; and any idle for an hour."""
-    total = remembered_states()
     limit = time.monotonic() - IDLE_SECONDS
     while _HISTORIES:
         key, oldest = next(iter(_HISTORIES.items()))
-        if total <= STATES_KEPT and oldest.used >= limit:
+        if _COUNTED[0] <= STATES_KEPT and oldest.used >= limit:
             break
-        total -= len(oldest.states)
+        _COUNTED[0] -= oldest.counted
         del _HISTORIES[key]
 
 

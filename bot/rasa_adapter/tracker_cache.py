@@ -37,9 +37,16 @@ def fork(tracker: DialogueStateTracker) -> DialogueStateTracker:
     return clone
 
 
+_SLOT_DEFINITION = frozenset({"mappings", "values"})  # from the domain; Rasa never changes them in a conversation
+_ATOMIC = (str, int, float, type(None))
+
+
 def _copy_slot(slot: Any, memo: dict[int, Any]) -> Any:
     copied = copy.copy(slot)
-    copied.__dict__.update({key: copy.deepcopy(value, memo) for key, value in vars(slot).items() if key != "mappings"})
+    copied.__dict__.update({
+        key: value if isinstance(value, _ATOMIC) else copy.deepcopy(value, memo)
+        for key, value in vars(slot).items() if key not in _SLOT_DEFINITION
+    })
     return copied
 
 

@@ -234,3 +234,18 @@ def test_a_message_featurized_differently_after_its_states_were_made_is_shown_as
     veivalg, rasa = as_veivalg_does(tracker), as_rasa_does(tracker)
     assert veivalg == rasa
     assert all("text" not in state.get("user", {}) for state in rasa[1][0])
+
+
+def test_the_count_of_remembered_states_is_what_the_histories_hold():
+    dialogue_history.forget_histories()
+    trackers = [DialogueStateTracker(f"count-{n}", DOMAIN.slots) for n in range(3)]
+    for turn in range(4):
+        for tracker in trackers:
+            add_turn(tracker, turn)
+            as_veivalg_does(tracker)
+        branch = fork(trackers[0])  # a branch with fewer events rewinds the same history
+        branch.update(UserUtteranceReverted())
+        as_veivalg_does(branch)
+
+    held = sum(len(history.states) for history in dialogue_history._HISTORIES.values())
+    assert dialogue_history.remembered_states() == held > 0
