@@ -66,7 +66,7 @@ validate: $(STAMP)
 
 pytest: system-deps setup
 	@echo "[veivalg] pytest"
-	@$(BIN)/pytest -q
+	@$(BIN)/pytest -q --durations=15
 
 story-test: setup
 	@echo "[veivalg] rasa test (samtaler)"
