@@ -230,3 +230,56 @@ def test_a_payload_is_unpacked_as_rasas_last_nlu_step_does_without_the_pipeline(
 def test_text_and_unknown_payloads_go_through_the_whole_pipeline(pipeline_calls, text):
     assert parse(text)["intent"]["name"] == "from_the_pipeline"
     assert pipeline_calls == [text]
+
+
+# --- calls to the action server -------------------------------------------------------------------
+
+from aiohttp import web  # noqa: E402
+
+
+@pytest.fixture
+async def action_endpoint():
+    """A stand-in action server that answers with the port of the connection each call came on."""
+    async def webhook(request: web.Request) -> web.Response:
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        return web.json_response({"port": peer[1] if peer else None, "got": await request.json()})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+    await rasa_speedups.close_sessions()
+    await runner.cleanup()
+
+
+async def test_calls_to_the_action_server_share_one_kept_connection(action_endpoint):
+    rasa_speedups.apply()
+
+    answers = [await action_endpoint.request(json={"n": n}, method="post") for n in range(3)]
+
+    assert [a["got"] for a in answers] == [{"n": 0}, {"n": 1}, {"n": 2}]
+    assert len({a["port"] for a in answers}) == 1  # one connection; Rasa as shipped opens one per call
+
+
+async def test_an_idle_connection_is_let_go_before_the_action_server_would_close_it(action_endpoint):
+    import asyncio
+
+    rasa_speedups.apply()
+    first = await action_endpoint.request(json={}, method="post")
+    await asyncio.sleep(rasa_speedups.KEEP_ALIVE_SECONDS + 0.5)
+    second = await action_endpoint.request(json={}, method="post")
+
+    assert rasa_speedups.KEEP_ALIVE_SECONDS < 5  # Sanic's keep-alive timeout in rasa_sdk's server
+    assert first["port"] != second["port"]
+
+
+async def test_a_closed_session_is_replaced(action_endpoint):
+    rasa_speedups.apply()
+    await action_endpoint.request(json={}, method="post")
+    await rasa_speedups.close_sessions()
+
+    assert (await action_endpoint.request(json={"again": True}, method="post"))["got"] == {"again": True}
