@@ -76,12 +76,6 @@ class VeivalgRestInput(RestInput):
             get_redactor()
             rasa_speedups.freeze_loaded_objects()
 
-        @webhook.listener("before_server_stop")
-        async def closing(app: Any, loop: Any) -> None:
-            from bot.rasa_adapter import speedups as rasa_speedups
-
-            await rasa_speedups.close_sessions()
-
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})

@@ -24,10 +24,6 @@
 - A button's payload («/affirm», «/choose_knapp{"knapp": "meg"}») is answered by the NLU graph's last
   step alone (RegexMessageHandler), which throws away what every earlier step found; Rasa still runs the
   whole pipeline (spaCy, DIET, the safety net) first. The payload is now unpacked the same way without it.
-- Rasa opens a new HTTP session, and with it a new connection, for every call to the action server (two to
-  five per turn) and closes it after the answer. The Rasa server now keeps one session per endpoint and
-  event loop, whose idle connections it closes after `KEEP_ALIVE_SECONDS`, well before the action
-  server (Sanic closes them after 5 s), so a connection is never reused as the other side closes it.
 - TED's next-action predictions are remembered by the dialogue states they depend on
   (`bot/rasa_adapter/ted_cache.py`).
 - After the model is loaded, the objects it made (about a million) are moved out of the garbage
@@ -44,8 +40,6 @@ from typing import Any
 logger = logging.getLogger(__name__)
 _applied = False
 _EVENT_CLASSES: dict[str, Any] = {}
-KEEP_ALIVE_SECONDS = 1.0
-_SESSIONS: dict[tuple[int, int], tuple[Any, Any]] = {}  # (endpoint, loop) ids -> (endpoint, open session)
 PAYLOAD_EXTRACTOR = "RegexMessageHandler"  # the name Rasa's last NLU step gives the entities of a payload
 # What apply() replaced, as Rasa shipped it: (class, attribute name) -> the original attribute.
 ORIGINALS: dict[tuple[type, str], Any] = {}
@@ -150,48 +144,6 @@ def _parse_payload_without_pipeline(
     return result
 
 
-class _OpenSession:
-    """`async with` around a session that stays open (Rasa's request closes the session it gets)."""
-
-    def __init__(self, session: Any) -> None:
-        self.session = session
-
-    async def __aenter__(self) -> Any:
-        return self.session
-
-    async def __aexit__(self, *exc_info: Any) -> None:
-        return None
-
-
-def _kept_session(self: Any) -> _OpenSession:
-    """`EndpointConfig.session`, one per endpoint and event loop, kept open with its connections."""
-    import asyncio
-
-    import aiohttp
-    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
-
-    loop = asyncio.get_running_loop()
-    key = (id(self), id(loop))
-    kept = _SESSIONS.get(key)
-    if kept is None or kept[0] is not self or kept[1].closed:
-        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
-        session = aiohttp.ClientSession(
-            headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-            connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS),
-        )
-        kept = _SESSIONS[key] = (self, session)
-    return _OpenSession(kept[1])
-
-
-async def close_sessions() -> None:
-    """Close the kept sessions of the running event loop (when the server stops)."""
-    import asyncio
-
-    loop_id = id(asyncio.get_running_loop())
-    for key in [key for key in _SESSIONS if key[1] == loop_id]:
-        await _SESSIONS.pop(key)[1].close()
-
-
 def _processor_class() -> type:
     from rasa.core.processor import MessageProcessor
 
@@ -255,7 +207,6 @@ def apply() -> None:
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
-    from rasa.utils.endpoints import EndpointConfig
 
     from bot.rasa_adapter import dialogue_history, ted_cache
     changes: list[tuple[type, str, Any]] = [
@@ -266,7 +217,6 @@ def apply() -> None:
         (Domain, "states_for_tracker_history", dialogue_history.states_for_tracker_history),
         (RulePolicy, "format_tracker_states", staticmethod(_format_states_when_logged)),
         (_processor_class(), "_parse_message_with_graph", _parse_payload_without_pipeline),
-        (EndpointConfig, "session", _kept_session),
     ]
     for owner, name, replacement in changes:
         ORIGINALS[(owner, name)] = _own_attribute(owner, name)
