@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -16,6 +19,12 @@ TESTS_DIR = PROJECT_ROOT / "tests"
 def data_file(*parts: str) -> Path:
     """A file or folder under data/."""
     return DATA_DIR.joinpath(*parts)
+
+
+def read_yaml(path: Path) -> Any:
+    """A YAML file's data, parsed by libyaml when PyYAML has it: the same data, about ten times faster."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
 
 def files_fingerprint(

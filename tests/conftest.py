@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.paths import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT, read_yaml
 from bot.settings import get_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -30,7 +29,7 @@ def dispatcher() -> CollectingDispatcher:
 
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = read_yaml(PROJECT_ROOT / "domain.yml")
     return loaded
 
 

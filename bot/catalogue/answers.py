@@ -7,14 +7,13 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.catalogue import pay
 from bot.catalogue.english import in_english
 from bot.languages.current import current_language, localized
 from bot.languages.detection import ENGLISH
-from bot.paths import data_file
+from bot.paths import data_file, read_yaml
 from bot.storage.tables.catalogue import Occupation, Route
 
 TEMPLATES = data_file("catalogue", "templates")
@@ -187,7 +186,7 @@ def similar(occupation: Occupation) -> list[str]:
 @lru_cache(maxsize=2)
 def _messages(language: str) -> dict[str, Any]:
     path = localized(TEMPLATES / "messages.yml", language)
-    loaded: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = read_yaml(path)
     return loaded
 
 

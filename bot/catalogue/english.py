@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from bot.catalogue.schema import EnglishEntry
-from bot.paths import data_file
+from bot.paths import data_file, read_yaml
 from bot.storage.tables.catalogue import Occupation, Route
 
 OCCUPATIONS_FOLDER = data_file("catalogue", "occupations")
@@ -20,7 +18,7 @@ def english_entries() -> dict[str, EnglishEntry]:
     """Every occupation's English words by slug, read once from the sector files (checked by the loader)."""
     found: dict[str, EnglishEntry] = {}
     for path in sorted(OCCUPATIONS_FOLDER.glob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
         for entry in raw.get("occupations") or []:
             if entry.get("en"):
                 found[entry["slug"]] = EnglishEntry.parse_obj(entry["en"])

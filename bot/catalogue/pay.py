@@ -7,10 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, Extra, ValidationError, conint, constr, validator
 
-from bot.paths import data_file
+from bot.paths import data_file, read_yaml
 
 PAY_FILE = data_file("catalogue", "pay.yml")
 PAY_WORDS = (
@@ -80,7 +79,7 @@ class Pay:
 def read_pay(path: Path = PAY_FILE) -> PayFile:
     """The checked pay file; PayError lists what is wrong."""
     try:
-        return PayFile.parse_obj(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return PayFile.parse_obj(read_yaml(path))
     except ValidationError as exc:
         raise PayError(str(exc)) from exc
 

@@ -9,6 +9,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Extra, ValidationError, conlist, constr, validator
 
+from bot.paths import read_yaml
+
 Slug = constr(regex=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)
 ShortText = constr(strip_whitespace=True, min_length=2, max_length=300)
 SECTORS = {
@@ -190,7 +192,7 @@ def fold_name(name: str) -> str:
 
 def _load_yaml(path: Path, errors: list[str]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return read_yaml(path)
     except yaml.YAMLError as exc:
         errors.append(f"{path.name}: not valid YAML: {exc}")
         return None

@@ -12,9 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.paths import PROJECT_ROOT, data_file, files_fingerprint
+from bot.paths import PROJECT_ROOT, data_file, files_fingerprint, read_yaml
 from bot.safety.patterns import without_ordinary
 from bot.safety.spelling import canonical
 
@@ -52,8 +50,7 @@ class Example:
 
 def load_examples(path: Path) -> list[Example]:
     """The labelled messages in a safety file (training or held out)."""
-    with open(path, encoding="utf-8") as file:
-        items = yaml.safe_load(file)["items"]
+    items = read_yaml(path)["items"]
     return [Example(text=str(i["text"]), label=str(i["label"]), kind=str(i.get("kind", i["label"])), source=path.stem)
             for i in items]
 
@@ -66,7 +63,7 @@ def safety_examples(folder: Path = EXAMPLES_DIR) -> list[Example]:
 def nlu_examples(folder: Path) -> Iterator[tuple[str, str]]:
     """(intent, text) for every example in a folder of Rasa NLU files, entity markup taken out."""
     for path in sorted(folder.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         for block in data.get("nlu") or []:
             if "intent" not in block:
                 continue

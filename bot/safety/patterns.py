@@ -6,9 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from bot.paths import data_file
+from bot.paths import data_file, read_yaml
 from bot.safety.spelling import spellings
 
 PATTERNS_FILE = data_file("safety", "patterns.yml")
@@ -34,7 +32,7 @@ def _expand(pattern: str, concepts: dict[str, str]) -> str:
 @lru_cache(maxsize=1)
 def pattern_set() -> PatternSet:
     """Read and compile `data/safety/patterns.yml` once; a broken pattern fails loudly here."""
-    data = yaml.safe_load(PATTERNS_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(PATTERNS_FILE)
     concepts: dict[str, str] = data["concepts"]
     by_level = {level: tuple(re.compile(_expand(p, concepts)) for p in data[level]) for level in LEVELS}
     ordinary = tuple(re.compile(_expand(p, concepts)) for p in data["ordinary"])

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
 from bot.catalogue import answers
 from bot.catalogue.dialogue import Question, answer
 from bot.catalogue.loader import DATA_FOLDER
 from bot.catalogue.queries import all_occupations
+from bot.paths import read_yaml
 from bot.storage.engine import session_factory
 
 
@@ -35,7 +35,7 @@ def test_every_answer_for_every_occupation_is_easy_to_read(catalogue_db):
 
 
 def test_fixed_texts_are_short_and_ask_one_question():
-    messages = yaml.safe_load((DATA_FOLDER / "templates" / "messages.yml").read_text(encoding="utf-8"))
+    messages = read_yaml(DATA_FOLDER / "templates" / "messages.yml")
     for key, entry in messages.items():
         assert len(entry["text"]) <= 260, key  # room for a title or mention
         assert entry["text"].count("?") <= 1, key

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import yaml
-
 from bot.catalogue.loader import DATA_FOLDER
 from bot.catalogue.nlu_data import GENERATED_FILE, render
 from bot.catalogue.schema import read_catalogue
+from bot.paths import read_yaml
 
 
 def test_the_generated_lookup_file_is_up_to_date():
@@ -14,7 +13,7 @@ def test_the_generated_lookup_file_is_up_to_date():
 
 
 def test_every_name_maps_to_its_slug_and_is_in_the_lookup_table():
-    document = yaml.safe_load(GENERATED_FILE.read_text(encoding="utf-8"))
+    document = read_yaml(GENERATED_FILE)
     lookup = next(block for block in document["nlu"] if block.get("lookup") == "occupation")
     synonyms = {block["synonym"]: block["examples"] for block in document["nlu"] if "synonym" in block}
 

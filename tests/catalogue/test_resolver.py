@@ -10,7 +10,7 @@ import yaml
 from bot.catalogue.loader import DATA_FOLDER
 from bot.catalogue.resolver import Resolver, fold, variants
 from bot.catalogue.schema import read_catalogue
-from bot.paths import TESTS_DIR
+from bot.paths import TESTS_DIR, read_yaml
 
 MENTIONS: dict[str, Any] = yaml.safe_load(
     (TESTS_DIR / "data" / "occupation_mentions.yml").read_text(encoding="utf-8")
@@ -129,7 +129,7 @@ def test_no_guess_without_a_named_thing(sentence: str):
     assert guess_mention(sentence) is None
 
 
-LISTS: dict[str, Any] = yaml.safe_load((TESTS_DIR / "data" / "occupation_lists.yml").read_text(encoding="utf-8"))
+LISTS: dict[str, Any] = read_yaml(TESTS_DIR / "data" / "occupation_lists.yml")
 
 
 def test_at_least_97_percent_of_the_new_mentions_resolve(resolver: Resolver):

@@ -8,6 +8,7 @@ import yaml
 
 from bot.catalogue.loader import DATA_FOLDER
 from bot.catalogue.schema import CatalogueError, read_catalogue
+from bot.paths import read_yaml
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def folder(tmp_path: Path) -> Path:
 
 def edit(folder: Path, file: str, change) -> None:
     path = folder / "occupations" / f"{file}.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     change(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
@@ -100,13 +101,13 @@ def test_every_pay_figure_has_a_source_with_a_year(tmp_path: Path):
     assert table.groups and all(code in table.groups for code in "123456789")
     assert pay_for("7126") is not None and pay_for("7126").year >= 2023  # type: ignore[union-attr]
 
-    raw = yaml.safe_load((DATA_FOLDER / "pay.yml").read_text(encoding="utf-8"))
+    raw = read_yaml(DATA_FOLDER / "pay.yml")
     raw["sources"]["ssb_2024_lonn"]["year"] = None
     broken = tmp_path / "pay.yml"
     broken.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(PayError, match="no year"):
         read_pay(broken)
-    raw = yaml.safe_load((DATA_FOLDER / "pay.yml").read_text(encoding="utf-8"))
+    raw = read_yaml(DATA_FOLDER / "pay.yml")
     raw["groups"]["7"]["source"] = "a-rumour"
     broken.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(PayError, match="not under sources"):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from bot.guidance import interruption
-from bot.paths import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT, read_yaml
 
-DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-RULES = yaml.safe_load((PROJECT_ROOT / "data" / "rules" / "interruptions.yml").read_text(encoding="utf-8"))["rules"]
+DOMAIN = read_yaml(PROJECT_ROOT / "domain.yml")
+RULES = read_yaml(PROJECT_ROOT / "data" / "rules" / "interruptions.yml")["rules"]
 
 
 def free_text_mappings() -> list[tuple[str, str, dict]]:

@@ -6,6 +6,7 @@ import pytest
 
 from bot.languages.detection import ENGLISH, NORWEGIAN, WAY_IN, detect, language_of_reply
 from bot.languages.report import Measured, measure
+from bot.paths import read_yaml
 
 # Measured 2026-12-04 on tests/languages/detection.yml (written before the detector, not tuned on):
 # the share served in the right language. Only goes up.
@@ -63,13 +64,12 @@ def test_the_ten_languages_are_the_ones_with_a_way_in():
 
 def _responses() -> list[tuple[str, str]]:
     """(language, text) for every response variant in the domain."""
-    import yaml
 
     from bot.paths import PROJECT_ROOT
 
     found: list[tuple[str, str]] = []
     for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")) or [PROJECT_ROOT / "domain.yml"]:
-        domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        domain = read_yaml(path) or {}
         for variants in (domain.get("responses") or {}).values():
             for variant in variants:
                 english = any(c.get("name") == "language" and c.get("value") == "en"
@@ -78,7 +78,7 @@ def _responses() -> list[tuple[str, str]]:
                     found.append(("en" if english else "nb", str(variant["text"])))
     for path in (PROJECT_ROOT / "data" / "knapper" / "texts.yml", PROJECT_ROOT / "data" / "handover" / "texts.yml"):
         for language, sibling in (("nb", path), ("en", path.with_suffix(".en.yml"))):
-            found.extend((language, text) for text in _strings(yaml.safe_load(sibling.read_text(encoding="utf-8"))))
+            found.extend((language, text) for text in _strings(read_yaml(sibling)))
     return found
 
 

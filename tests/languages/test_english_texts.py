@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.languages.current import localized
-from bot.paths import DATA_DIR, PROJECT_ROOT
+from bot.paths import DATA_DIR, PROJECT_ROOT, read_yaml
 
 PAIRS = [
     DATA_DIR / "knapper" / "texts.yml",
@@ -54,7 +53,7 @@ def _walk(norwegian: Any, english: Any, where: str) -> list[str]:
 @pytest.mark.parametrize("norwegian", PAIRS, ids=lambda p: str(p.relative_to(DATA_DIR)))
 def test_each_english_text_file_matches_its_norwegian_one(norwegian: Path):
     english = localized(norwegian, "en")
-    load = lambda path: yaml.safe_load(path.read_text(encoding="utf-8"))  # noqa: E731
+    load = lambda path: read_yaml(path)  # noqa: E731
     assert _walk(load(norwegian), load(english), norwegian.name) == []
 
 
@@ -66,7 +65,7 @@ def test_each_english_template_uses_the_same_values(norwegian: Path):
 
 
 def test_every_response_in_the_domain_has_an_english_variant():
-    responses = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    responses = read_yaml(PROJECT_ROOT / "domain.yml")["responses"]
     missing = []
     bilingual = {"utter_language_unknown"}  # says it in both languages at once
     for name, variants in responses.items():

@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.ops import scaled
 from bot.ops.launcher import Service
-from bot.paths import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT, read_yaml
 from bot.settings import SettingsError, load_settings
 
 
@@ -225,8 +224,8 @@ def test_the_scaled_endpoints_use_a_redis_lock_store_and_the_embedded_ones_do_no
     assert lock_store.red.connection_pool.connection_kwargs["port"] == 6390
     assert lock_store.red.connection_pool.connection_kwargs["password"] == "lock-pw"
     assert lock_store.key_prefix.startswith("veivalg")
-    embedded = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
-    scaled_endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.scaled.yml").read_text(encoding="utf-8"))
+    embedded = read_yaml(PROJECT_ROOT / "endpoints.yml")
+    scaled_endpoints = read_yaml(PROJECT_ROOT / "endpoints.scaled.yml")
     assert "lock_store" not in embedded
     assert scaled_endpoints["tracker_store"]["type"] == embedded["tracker_store"]["type"]
     action = read_endpoint_config(str(PROJECT_ROOT / "endpoints.scaled.yml"), "action_endpoint")

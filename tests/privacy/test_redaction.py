@@ -12,13 +12,12 @@ from typing import Any
 
 import pytest
 import spacy
-import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from stdnum.no import fodselsnummer
 
 import bot.privacy.redaction.redactor as redactor_module
-from bot.paths import TESTS_DIR
+from bot.paths import TESTS_DIR, read_yaml
 from bot.privacy.redaction import (
     ADDRESS,
     EMAIL,
@@ -43,7 +42,7 @@ from bot.privacy.redaction import (
 from bot.privacy.redaction.lexicon import DATA_DIR, load_lexicon
 from bot.privacy.redaction.nlp import load_pipeline
 
-MESSAGES = yaml.safe_load((TESTS_DIR / "data" / "redaction_messages.yml").read_text(encoding="utf-8"))
+MESSAGES = read_yaml(TESTS_DIR / "data" / "redaction_messages.yml")
 REDACT_CASES: list[dict[str, Any]] = MESSAGES["redact"]
 KEEP_CASES: list[str] = MESSAGES["keep"]
 MAX_OVER_REDACTION = 0.03
@@ -521,12 +520,11 @@ def test_name_lists_are_a_few_hundred_and_do_not_clash():
 
 def test_the_bots_own_fixed_texts_pass_redaction_unchanged():
     """«Jeg heter Veivalg» and the help lines are not personal data: the transcript shows them as sent."""
-    import yaml
 
     from bot.paths import PROJECT_ROOT
     from bot.privacy.redaction import redact_text
 
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = read_yaml(PROJECT_ROOT / "domain.yml")
     texts = [
         text
         for variants in domain["responses"].values()

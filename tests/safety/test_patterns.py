@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
 
-from bot.paths import TESTS_DIR
+from bot.paths import TESTS_DIR, read_yaml
 from bot.safety.assessment import assess
 from bot.safety.classifier import POSSIBLE_THRESHOLD, crisis_intent_messages, signal_probability
 from bot.safety.patterns import matching_level, pattern_set
 
-PHRASES: dict[str, Any] = yaml.safe_load((TESTS_DIR / "data" / "crisis_phrases.yml").read_text(encoding="utf-8"))
+PHRASES: dict[str, Any] = read_yaml(TESTS_DIR / "data" / "crisis_phrases.yml")
 # The classifier must clear its threshold by this much either way, so that a different CPU
 # cannot tip a sentence over it; sentences inside the margin belong to the safety gate's figures.
 MARGIN = 0.05

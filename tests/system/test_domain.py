@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.paths import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT, read_yaml
 
 MAX_CHARS = 300
-DOMAIN: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN: dict[str, Any] = read_yaml(PROJECT_ROOT / "domain.yml")
 SYSTEM_TEXTS: dict[str, str] = yaml.safe_load(
     (PROJECT_ROOT / "bot" / "rasa_adapter" / "system_texts.yml").read_text(encoding="utf-8")
 )
