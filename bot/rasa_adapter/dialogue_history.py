@@ -159,7 +159,7 @@ def states_for_tracker_history(
     """`Domain.states_for_tracker_history`, continued from the last call for this conversation."""
     key = (
         tracker.sender_id, id(domain), tuple(tracker.slots), tracker.is_rule_tracker,
-        omit_unset_slots, ignore_rule_only_turns, _frozen(rule_only_data),
+        omit_unset_slots, ignore_rule_only_turns, frozen(rule_only_data),
     )
     applied = tracker.applied_events()
     history = _HISTORIES.get(key)
@@ -297,9 +297,10 @@ def _copy_state(state: State) -> State:
     return {kind: dict(sub_state) for kind, sub_state in state.items()}
 
 
-def _frozen(value: Any) -> Any:
+def frozen(value: Any) -> Any:
+    """A hashable copy of states or rule data (dicts, lists, tuples, sets of plain values), order of keys ignored."""
     if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+        return tuple(sorted((k, frozen(v)) for k, v in value.items()))
     if isinstance(value, (list, tuple, set, frozenset)):
-        return tuple(_frozen(v) for v in value)
+        return tuple(frozen(v) for v in value)
     return value

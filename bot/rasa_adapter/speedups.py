@@ -37,12 +37,12 @@ import logging
 from functools import lru_cache
 from typing import Any
 
+from bot.rasa_adapter.originals import ORIGINALS
+
 logger = logging.getLogger(__name__)
 _applied = False
 _EVENT_CLASSES: dict[str, Any] = {}
 PAYLOAD_EXTRACTOR = "RegexMessageHandler"  # the name Rasa's last NLU step gives the entities of a payload
-# What apply() replaced, as Rasa shipped it: (class, attribute name) -> the original attribute.
-ORIGINALS: dict[tuple[type, str], Any] = {}
 
 
 @lru_cache(maxsize=1)
@@ -139,15 +139,11 @@ def _parse_payload_without_pipeline(
                 TEXT: "", INTENT: {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, ENTITIES: []}
             parse_data.update(unpacked.as_dict(only_output_properties=only_output_properties))
             return parse_data
-    rasa_parse = ORIGINALS[(_processor_class(), "_parse_message_with_graph")]
-    result: dict[str, Any] = rasa_parse(self, message, tracker, only_output_properties)
-    return result
-
-
-def _processor_class() -> type:
     from rasa.core.processor import MessageProcessor
 
-    return MessageProcessor
+    rasa_parse = ORIGINALS[(MessageProcessor, "_parse_message_with_graph")]
+    result: dict[str, Any] = rasa_parse(self, message, tracker, only_output_properties)
+    return result
 
 
 def _load_for_prediction(
@@ -204,6 +200,8 @@ def apply() -> None:
         return
     from rasa.core.actions.action import RemoteAction
     from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.core.policies.ted_policy import TEDPolicy
+    from rasa.core.processor import MessageProcessor
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
@@ -216,11 +214,11 @@ def apply() -> None:
         (DialogueStateTracker, "applied_events", dialogue_history.applied_events),
         (Domain, "states_for_tracker_history", dialogue_history.states_for_tracker_history),
         (RulePolicy, "format_tracker_states", staticmethod(_format_states_when_logged)),
-        (_processor_class(), "_parse_message_with_graph", _parse_payload_without_pipeline),
+        (MessageProcessor, "_parse_message_with_graph", _parse_payload_without_pipeline),
+        (TEDPolicy, "predict_action_probabilities", ted_cache.predict_action_probabilities),
     ]
     for owner, name, replacement in changes:
         ORIGINALS[(owner, name)] = _own_attribute(owner, name)
         setattr(owner, name, replacement)
     apply_to_model_loading()
-    ted_cache.apply()
     _applied = True

@@ -23,6 +23,9 @@ from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 
+from bot.rasa_adapter.dialogue_history import frozen
+from bot.rasa_adapter.originals import ORIGINALS
+
 KEPT = 10_000  # predictions per loaded model (about 2 KiB each)
 _MEMORY = "_veivalg_remembered"
 COUNTS: Counter[str] = Counter()  # "remembered", "computed", "not kept" (a state with a text): for benchmarks
@@ -35,15 +38,6 @@ class _Remembered:
     probabilities: np.ndarray
     is_end_to_end_prediction: bool
     diagnostic_data: dict[str, Any]
-
-
-def frozen(value: Any) -> Any:
-    """A hashable copy of states (dicts, lists and tuples of strings and numbers), order of keys ignored."""
-    if isinstance(value, dict):
-        return tuple(sorted((key, frozen(item)) for key, item in value.items()))
-    if isinstance(value, (list, tuple)):
-        return tuple(frozen(item) for item in value)
-    return value
 
 
 def key_for(states: list[State]) -> Any:
@@ -76,7 +70,7 @@ def predict_action_probabilities(
     **kwargs: Any,
 ) -> PolicyPrediction:
     """`TEDPolicy.predict_action_probabilities`, remembered by the states it is computed from."""
-    rasa_predict = ORIGINAL[0]
+    rasa_predict = ORIGINALS[(TEDPolicy, "predict_action_probabilities")]
     if not remembers(self):
         return rasa_predict(self, tracker, domain, rule_only_data=rule_only_data,
                             precomputations=precomputations, **kwargs)
@@ -101,13 +95,3 @@ def predict_action_probabilities(
         if len(kept) > KEPT:
             kept.popitem(last=False)
     return prediction
-
-
-ORIGINAL: list[Any] = []
-
-
-def apply() -> None:
-    """Remember TED's predictions in this process (once)."""
-    if not ORIGINAL:
-        ORIGINAL.append(TEDPolicy.predict_action_probabilities)
-        TEDPolicy.predict_action_probabilities = predict_action_probabilities

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from rasa.core.policies.policy import PolicyPrediction, SupportedData
+from rasa.core.policies.ted_policy import TEDPolicy
 
 from bot.rasa_adapter import ted_cache
+from bot.rasa_adapter.originals import ORIGINALS
 
 LISTENED = {"prev_action": {"action_name": "action_listen"}}
 
@@ -44,7 +46,7 @@ def ted_computes(monkeypatch):
         share = 0.75 if policy.states[-1]["user"].get("intent") == "greet" else 0.5
         return policy._prediction([share, 1 - share], diagnostic_data={"attention": [1]})
 
-    monkeypatch.setattr(ted_cache, "ORIGINAL", [rasa_predict])
+    monkeypatch.setitem(ORIGINALS, (TEDPolicy, "predict_action_probabilities"), rasa_predict)
     monkeypatch.setattr(ted_cache, "COUNTS", ted_cache.Counter())
     return calls
 
