@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from sqlalchemy.orm import Session
 
 from bot.catalogue.answers import environment, pack_lines, view
 from bot.catalogue.queries import all_occupations
 from bot.languages.current import current_language, localized
-from bot.paths import data_file
+from bot.paths import data_file, read_yaml
 
 TEST_FILE = data_file("catalogue", "interest_test.yml")
 CODES = "RIASEC"
@@ -45,7 +44,7 @@ def test_data() -> dict[str, Any]:
 
 @lru_cache(maxsize=2)
 def _test_data(language: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(localized(TEST_FILE, language).read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = read_yaml(localized(TEST_FILE, language))
     return loaded
 
 

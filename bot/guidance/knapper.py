@@ -7,10 +7,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from bot.languages.current import current_language, localized
-from bot.paths import data_file
+from bot.paths import data_file, read_yaml
 from bot.text.folding import fold
 
 TEXTS_FILE = data_file("knapper", "texts.yml")
@@ -37,7 +35,7 @@ def texts() -> dict[str, Any]:
 
 @lru_cache(maxsize=2)
 def _texts(language: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(localized(TEXTS_FILE, language).read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = read_yaml(localized(TEXTS_FILE, language))
     return loaded
 
 

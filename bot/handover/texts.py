@@ -5,10 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from bot.languages.current import current_language, localized
-from bot.paths import data_file
+from bot.paths import data_file, read_yaml
 from bot.safety.assessment import REASONS as SAFETY_REASONS
 
 REASONS = {"request": "Ba om en veileder", "crisis": "Krise", "threat": "Trussel",
@@ -28,5 +26,5 @@ def texts() -> dict[str, Any]:
 
 @lru_cache(maxsize=2)
 def _texts(language: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(localized(TEXTS, language).read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = read_yaml(localized(TEXTS, language))
     return loaded

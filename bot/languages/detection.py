@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import yaml
-
-from bot.paths import data_file
+from bot.paths import data_file, read_yaml
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -53,7 +51,7 @@ _lock = threading.Lock()
 @lru_cache(maxsize=1)
 def _function_words() -> tuple[frozenset[str], frozenset[str]]:
     """English and Norwegian words that tell the languages apart (data/languages/function_words.yml)."""
-    raw = yaml.safe_load(data_file("languages", "function_words.yml").read_text(encoding="utf-8"))
+    raw = read_yaml(data_file("languages", "function_words.yml"))
     return frozenset(raw["english"].split()), frozenset(raw["norwegian"].split())
 
 

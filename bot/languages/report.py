@@ -8,11 +8,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bot.languages.choice import chosen_language
 from bot.languages.detection import ENGLISH, NORWEGIAN, detect
-from bot.paths import DATA_DIR, TESTS_DIR
+from bot.paths import DATA_DIR, TESTS_DIR, read_yaml
 
 LABELLED = TESTS_DIR / "languages" / "detection.yml"
 ENGLISH_HELD_OUT = TESTS_DIR / "languages" / "heldout_en_nlu.yml"
@@ -29,7 +27,7 @@ def language_of(text: str) -> str | None:
 def nlu_lines(paths: Iterable[Path]) -> Iterator[str]:
     """Every example of Rasa NLU files, entity annotations removed."""
     for path in paths:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         for block in data.get("nlu") or []:
             examples = block.get("examples")
             if not isinstance(examples, str):
@@ -78,7 +76,7 @@ class Measured:
 def measure() -> Measured:
     """The labelled set, the Norwegian NLU files (every switch must be a reviewed line) and the English files."""
     measured = Measured()
-    items = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))["items"]
+    items = read_yaml(LABELLED)["items"]
     for item in items:
         expected, found = item["expect"], language_of(item["text"])
         measured.labelled[expected] += 1

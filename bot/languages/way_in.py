@@ -7,10 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from bot.languages.detection import WAY_IN
-from bot.paths import data_file
+from bot.paths import data_file, read_yaml
 from bot.text.folding import fold
 
 
@@ -43,7 +41,7 @@ def way_ins() -> dict[str, WayIn]:
     """Every language's way in, by code; a missing or broken file fails loudly."""
     found: dict[str, WayIn] = {}
     for code in WAY_IN:
-        raw = yaml.safe_load(data_file("languages", f"{code}.yml").read_text(encoding="utf-8"))
+        raw = read_yaml(data_file("languages", f"{code}.yml"))
         buttons = raw["buttons"]
         found[code] = WayIn(
             code=raw["code"], name=raw["name"], name_nb=raw["name_nb"], name_en=raw["name_en"],

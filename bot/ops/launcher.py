@@ -20,7 +20,7 @@ import yaml
 from bot.ops.private_files import write_private
 from bot.ops.runtime_env import child_environment
 from bot.ops.training import model_path
-from bot.paths import PROJECT_ROOT
+from bot.paths import PROJECT_ROOT, read_yaml
 from bot.rasa_adapter.commands import ACTION_SECRET_HEADER, action_server_command, server_command
 from bot.settings import Settings
 
@@ -119,7 +119,7 @@ def endpoints_file(settings: Settings) -> Path:
     source = settings.home / "endpoints.yml"
     if not source.is_file():
         source = PROJECT_ROOT / "endpoints.yml"
-    endpoints = yaml.safe_load(source.read_text(encoding="utf-8"))
+    endpoints = read_yaml(source)
     endpoints["action_endpoint"]["url"] = settings.action_endpoint_url
     endpoints["action_endpoint"]["headers"] = {ACTION_SECRET_HEADER: settings.action_server_secret}
     target = settings.var_dir / "run" / "endpoints.yml"

@@ -9,13 +9,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.paths import read_yaml
 from bot.rasa_adapter.inbound import InboundMessage, InvalidMessage, parse_body
 from bot.rasa_adapter.tracker_store import UNREADABLE
 from bot.settings import CHANNEL_SECRET_HEADER, get_settings
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def system_texts() -> dict[str, str]:
     """The channel's own texts, kept beside this module in system_texts.yml."""
-    loaded = yaml.safe_load((Path(__file__).parent / "system_texts.yml").read_text(encoding="utf-8"))
+    loaded = read_yaml(Path(__file__).parent / "system_texts.yml")
     return {str(key): str(value) for key, value in loaded.items()}
 
 

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.paths import data_file
+from bot.paths import data_file, read_yaml
 
 DATA_DIR = data_file("redaction")
 
@@ -56,7 +54,7 @@ def read_word_list(path: Path) -> frozenset[str]:
 
 def load_lexicon(folder: Path = DATA_DIR) -> Lexicon:
     """Read every list in `folder`."""
-    patterns: dict[str, Any] = yaml.safe_load((folder / "patterns.yml").read_text(encoding="utf-8"))
+    patterns: dict[str, Any] = read_yaml(folder / "patterns.yml")
 
     def words(key: str) -> tuple[str, ...]:
         values = patterns[key]
