@@ -30,9 +30,11 @@ $(STAMP): pyproject.toml
 	  { echo "[veivalg] $(PYTHON) er ikke Python 3.10"; exit 1; }
 	@echo "[veivalg] lager virtuelt miljø i $(VENV) med $(PYTHON)"
 	@[ -x $(BIN)/python ] || "$(PYTHON)" -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
-	@echo "[veivalg] installerer Veivalg og avhengigheter (første gang tar det et par minutter)"
-	@$(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel 'uv>=0.13,<0.14'
+	@echo "[veivalg] installerer Veivalg og avhengigheter (første gang tar det et minutt eller to)"
+	@# uv resolves and installs the same pins as pip, in seconds; pip is the fallback when uv cannot.
+	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e '.[dev]' || \
+	  { echo "[veivalg] uv klarte det ikke; prøver pip"; $(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev]'; }
 	@if ls vendor/spacy/*.whl >/dev/null 2>&1; then \
 	  echo "[veivalg] installerer norsk spaCy-modell fra vendor/spacy/"; \
 	  $(BIN)/python -m pip install --quiet --no-deps vendor/spacy/*.whl; fi
@@ -51,30 +53,30 @@ train: $(STAMP)
 	@$(BIN)/veivalg train
 
 lint: $(STAMP)
-	@echo "[veivalg] ruff"
+	@echo "[veivalg] $$(date +%T) ruff"
 	@$(BIN)/ruff check .
 	@echo "[veivalg] import-linter (lagene i bot/, docs/architecture.md)"
 	@$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
-	@echo "[veivalg] mypy"
+	@echo "[veivalg] $$(date +%T) mypy"
 	@$(BIN)/mypy
 
 validate: $(STAMP)
-	@echo "[veivalg] rasa data validate"
+	@echo "[veivalg] $$(date +%T) rasa data validate"
 	@PYTHONWARNINGS=ignore $(BIN)/rasa data validate --data data/nlu data/stories data/rules --fail-on-warnings --quiet
 
 pytest: system-deps setup
-	@echo "[veivalg] pytest"
-	@$(BIN)/pytest -q --durations=15
+	@echo "[veivalg] $$(date +%T) pytest"
+	@$(BIN)/pytest -q -n 2 --dist loadgroup --durations=15
 
 story-test: setup
-	@echo "[veivalg] rasa test (samtaler)"
-	@PYTHONWARNINGS=ignore $(BIN)/rasa test core --model models/veivalg.tar.gz \
+	@echo "[veivalg] $$(date +%T) rasa test (samtaler)"
+	@PYTHONWARNINGS=ignore $(BIN)/python -m bot.rasa_adapter.rasa_cli test core --model models/veivalg.tar.gz \
 	  --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories --quiet
 
 test: system-deps setup lint typecheck validate pytest story-test nlu-gate conversation-gate
-	@echo "[veivalg] alle sjekker bestått"
+	@echo "[veivalg] $$(date +%T) alle sjekker bestått"
 
 # Debian packages for the browser tests (chromium), read-aloud (espeak-ng) and the scaled profile.
 SYSTEM_PACKAGES := chromium espeak-ng postgresql redis-server nginx-light
@@ -93,12 +95,12 @@ safety-report: setup
 
 # Fails when held-out macro-F1 is below 0.90 or any crisis example is missed (bot/rasa_adapter/nlu_report.py).
 nlu-gate: setup
-	@echo "[veivalg] språkforståelse på testsettet (macro-F1 >= 0.90, ingen krise bommet)"
+	@echo "[veivalg] $$(date +%T) språkforståelse på testsettet (macro-F1 >= 0.90, ingen krise bommet)"
 	@$(BIN)/veivalg nlu report
 
 # Fails when fewer than 95 % of the whole conversations in tests/conversations/ reach their outcome (issue 16).
 conversation-gate: setup
-	@echo "[veivalg] hele samtaler (minst 95 % må nå målet, tests/conversations/)"
+	@echo "[veivalg] $$(date +%T) hele samtaler (minst 95 % må nå målet, tests/conversations/)"
 	@$(BIN)/python bench/conversations.py --gate 0.95
 
 clean:

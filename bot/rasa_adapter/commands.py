@@ -41,9 +41,7 @@ def action_server_command(port: int) -> list[str]:
     return [sys.executable, "-m", "bot.rasa_adapter.action_server", "--actions", "actions", "--port", str(port)]
 
 
-def nlu_test_command(model: Path, heldout: str, out: Path) -> list[str]:
-    """`rasa test nlu` on held-out files, with every prediction written to `out`."""
-    return [
-        sys.executable, "-m", "rasa", "test", "nlu", "--model", str(model), "--nlu", heldout,
-        "--out", str(out), "--successes", "--quiet",
-    ]
+def nlu_test_command(model: Path, sets: list[tuple[str, Path]]) -> list[str]:
+    """`rasa test nlu` on each (held-out files, out folder), every prediction written; the model loaded once."""
+    pairs = [item for heldout, out in sets for item in ("--set", heldout, str(out))]
+    return [sys.executable, "-m", "bot.rasa_adapter.nlu_evaluation", "--model", str(model), *pairs]

@@ -82,12 +82,15 @@ def summary(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def evaluate(model: Path, heldout: str, out: Path, *, cwd: Path, env: dict[str, str]) -> Report:
-    """Test the trained model on the held-out files; write `out` (report, confusion matrix, summary)."""
+def evaluate(model: Path, sets: list[tuple[str, Path]], *, cwd: Path, env: dict[str, str]) -> list[Report]:
+    """Test the trained model on each (held-out files, out folder); write each folder's report and summary."""
     subprocess.run(
-        nlu_test_command(model, heldout, out), cwd=cwd, env=env, check=True,
+        nlu_test_command(model, sets), cwd=cwd, env=env, check=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    report = score(read_results(out))
-    (out / "summary.md").write_text(summary(report), encoding="utf-8")
-    return report
+    reports = []
+    for _, out in sets:
+        report = score(read_results(out))
+        (out / "summary.md").write_text(summary(report), encoding="utf-8")
+        reports.append(report)
+    return reports

@@ -29,12 +29,14 @@ def cmd_nlu_report(args: argparse.Namespace, settings: Settings) -> int:
 
     out = settings.home / "results" / "nlu"
     env = child_environment(settings)
-    report = evaluate(model_path(settings), "tests/nlu", out, cwd=settings.home, env=env)
+    report, english = evaluate(
+        model_path(settings), [("tests/nlu", out), (ENGLISH_HELD_OUT, out.with_name("nlu_en"))],
+        cwd=settings.home, env=env,
+    )
     print(
         f"[veivalg] språkforståelse på testsettet: macro-F1 {report.macro_f1:.3f} (krav {MIN_MACRO_F1:.2f}), "
         f"krisemeldinger som ble bommet på: {len(report.crisis_missed)}. Rapport: results/nlu/summary.md"
     )
-    english = evaluate(model_path(settings), ENGLISH_HELD_OUT, out.with_name("nlu_en"), cwd=settings.home, env=env)
     print(
         f"[veivalg] engelsk testsett: macro-F1 {english.macro_f1:.3f} (krav {MIN_ENGLISH_MACRO_F1:.2f}), "
         f"krisemeldinger som ble bommet på: {len(english.crisis_missed)}. Rapport: results/nlu_en/summary.md"
