@@ -10,7 +10,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.rasa_adapter.rule_component import RuleComponent
 from bot.safety.assessment import CRISIS, CRISIS_INTENT, PARSE_KEY, THREAT, assess
-from bot.safety.classifier import trained_model
+from bot.safety.classifier import scorer
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -37,5 +37,5 @@ class SafetyNet(RuleComponent):
     @classmethod
     def create(cls, *args: Any, **kwargs: Any) -> SafetyNet:
         """Train the classifier when the model loads (about a second), not during someone's first message."""
-        trained_model()
+        scorer()
         return cls()

@@ -66,3 +66,23 @@ def test_the_fingerprint_covers_data_patterns_and_code():
     assert {"data/safety/examples", "data/nlu", "data/safety/patterns.yml", "bot/safety/classifier.py",
             "bot/safety/patterns.py", "bot/safety/spelling.py"} <= covered
     assert len(classifier.training_fingerprint()) == 16
+
+
+def test_the_scorer_gives_scikit_learns_probabilities():
+    """Every training message and the held-out sets, plus empty, emoji, long and odd messages."""
+    import numpy as np
+
+    texts = [example.text for example in classifier.training_examples()]
+    for path in sorted(Path(__file__).parent.glob("heldout*.yml")):
+        texts += [example.text for example in classifier.load_examples(path)]
+    texts += ["", "   ", "🙂🙂", "x" * 10_000, "ÆØÅ æøå", "jeg vil dø", "ok", "I want to die", "123 456"]
+    model = classifier.trained_model()
+
+    ours = np.array([classifier.scorer().probability(text) for text in texts])
+
+    assert len(texts) > 7000
+    assert np.abs(ours - model.predict_proba(texts)[:, 1]).max() < 1e-12
+
+
+def test_signal_probability_is_the_scorers():
+    assert classifier.signal_probability("jeg orker ikke mer") == classifier.scorer().probability("jeg orker ikke mer")
