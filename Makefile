@@ -13,7 +13,7 @@ export RASA_TELEMETRY_ENABLED := false
 # Find a Python 3.10: $(PYTHON), python3.10 on PATH, or pyenv's 3.10.x.
 PYTHON ?= $(shell command -v python3.10 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10.*/bin/python 2>/dev/null | sort -V | tail -n 1)
 
-.PHONY: help setup run test lint typecheck validate pytest story-test train chat clean
+.PHONY: gates help setup run test lint typecheck validate pytest story-test train chat clean
 
 help:
 	@echo "make run    set up on first use, then start Veivalg (Ctrl-C stops it)"
@@ -75,8 +75,12 @@ story-test: setup
 	@PYTHONWARNINGS=ignore $(BIN)/python -m bot.rasa_adapter.rasa_cli test core --model models/veivalg.tar.gz \
 	  --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories --quiet
 
-test: system-deps setup lint typecheck validate pytest story-test nlu-gate conversation-gate
+test: system-deps setup lint typecheck validate pytest gates
 	@echo "[veivalg] $$(date +%T) alle sjekker bestått"
+
+# The three gates on a trained model, side by side (each loads the model; two cores), each one's output together.
+gates: setup
+	@$(MAKE) --no-print-directory -j3 -O story-test nlu-gate conversation-gate
 
 # Debian packages for the browser tests (chromium), read-aloud (espeak-ng) and the scaled profile.
 SYSTEM_PACKAGES := chromium espeak-ng postgresql redis-server nginx-light

@@ -20,6 +20,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SERVER_FOLDERS = ("system", "browser")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Group the tests that start servers on one xdist worker."""
     tests = Path(__file__).parent
