@@ -14,20 +14,20 @@ from bot.paths import PROJECT_ROOT, read_yaml
 from bot.settings import get_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
-# Tests that start servers (Rasa, the action server, the web process, PostgreSQL, Redis, Chromium) run one
-# after another on one pytest-xdist worker, so they never compete with each other for the two cores;
-# every other test is spread over the workers (`make pytest` runs `pytest -n 2 --dist loadgroup`).
+# Tests that start servers (Rasa, the action server, the web process, PostgreSQL, Redis, Chromium) keep their
+# module together on one pytest-xdist worker, so a module's servers start once; every other test is spread
+# over the workers (`make pytest` runs `pytest -n 2 --dist loadgroup`).
 SERVER_FOLDERS = ("system", "browser")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Group the tests that start servers on one xdist worker."""
+    """Keep each module of tests that start servers on one xdist worker."""
     tests = Path(__file__).parent
     for item in items:
         parts = item.path.relative_to(tests).parts if item.path.is_relative_to(tests) else ()
         if parts and parts[0] in SERVER_FOLDERS:
-            item.add_marker(pytest.mark.xdist_group("servers"))
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 def load_tracker(name: str) -> Tracker:
