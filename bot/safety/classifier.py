@@ -165,11 +165,16 @@ def kept_or_trained(folder: Path) -> Any:
     return model
 
 
+def _unchanged(text: str) -> str:
+    """The text as given (it is already prepared)."""
+    return text
+
+
 @dataclass(frozen=True)
 class Features:
     """One TF-IDF vectorizer of the trained pipeline, as plain tables."""
 
-    analyze: Callable[[str], list[str]]
+    analyze: Callable[[str], list[str]]  # the vectorizer's analyzer, on text already `prepared`
     vocabulary: dict[str, int]
     idf: list[float]
     weights: list[float]  # the logistic regression's coefficient of each of this vectorizer's columns
@@ -185,29 +190,35 @@ class Scorer:
     the safety net scores every message. Same numbers (tests/safety/test_classifier.py compares them).
     """
 
+    preprocess: Callable[[str], str]  # the vectorizers' shared preprocessor, run once per message
     features: tuple[Features, ...]
     intercept: float
 
     @classmethod
     def of(cls, model: Any) -> Scorer:
         """The tables of a fitted pipeline from `build_model` (a union of TF-IDF vectorizers, logistic regression)."""
+        from sklearn.base import clone
+
         union, regression = model.steps[0][1], model.steps[-1][1]
+        vectorizers = [vectorizer for _, vectorizer in union.transformer_list]
         coefficients = regression.coef_[0].tolist()
         features, offset = [], 0
-        for _, vectorizer in union.transformer_list:
+        for vectorizer in vectorizers:
             assert vectorizer.norm == "l2" and vectorizer.use_idf and not vectorizer.binary, "build_model changed"
+            assert vectorizer.preprocessor is vectorizers[0].preprocessor is not None, "build_model changed"
             size = len(vectorizer.vocabulary_)
             features.append(Features(
-                analyze=vectorizer.build_analyzer(), vocabulary=dict(vectorizer.vocabulary_),
+                analyze=clone(vectorizer).set_params(preprocessor=_unchanged).build_analyzer(),
+                vocabulary=dict(vectorizer.vocabulary_),
                 idf=vectorizer.idf_.tolist(), weights=coefficients[offset:offset + size],
                 sublinear_tf=vectorizer.sublinear_tf,
             ))
             offset += size
-        return cls(tuple(features), float(regression.intercept_[0]))
+        return cls(vectorizers[0].preprocessor, tuple(features), float(regression.intercept_[0]))
 
     def probability(self, text: str) -> float:
         """P(signal): each vectorizer's L2-normalised TF-IDF row times its weights, through the logistic."""
-        decision = self.intercept
+        decision, text = self.intercept, self.preprocess(text)
         for part in self.features:
             counts = Counter(part.vocabulary[term] for term in part.analyze(text) if term in part.vocabulary)
             values = {
