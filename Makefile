@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml
 	  { echo "[veivalg] $(PYTHON) er ikke Python 3.10"; exit 1; }
 	@echo "[veivalg] lager virtuelt miljø i $(VENV) med $(PYTHON)"
 	@[ -x $(BIN)/python ] || "$(PYTHON)" -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel 'uv>=0.13,<0.14'
+	@$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=70.3,<70.4' wheel 'uv>=0.13,<0.14'
 	@echo "[veivalg] installerer Veivalg og avhengigheter (første gang tar det et minutt eller to)"
 	@# uv resolves and installs the same pins as pip, in seconds; pip is the fallback when uv cannot.
 	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e '.[dev]' || \
@@ -78,8 +78,9 @@ story-test: setup
 test: system-deps setup lint typecheck validate pytest gates
 	@echo "[veivalg] $$(date +%T) alle sjekker bestått"
 
-# The three gates on a trained model, side by side (each loads the model; two cores), each one's output together.
-gates: setup
+# The three gates on a trained model, side by side (each loads the model; two cores), each one's output together;
+# each of them sets up first (once, in the make below).
+gates:
 	@$(MAKE) --no-print-directory -j3 -O story-test nlu-gate conversation-gate
 
 # Debian packages for the browser tests (chromium), read-aloud (espeak-ng) and the scaled profile.
