@@ -13,6 +13,9 @@
   forms read only the events of the current turn. So only the events of the latest
   `VEIVALG_ACTION_HISTORY_TURNS` user messages are sent (0: all), and the domain only to the actions
   that ask for it in `domain.yml` (`send_domain: true`, with `enable_selective_domain` in the endpoints).
+- Rasa writes each request to the action server (the state and the latest turns' events) with the standard
+  library's `json.dumps`; ujson (already one of Rasa's dependencies) writes the same JSON in a fraction of the
+  time (3.5 % of the Rasa server's samples at 50 users before).
 - RulePolicy writes every state of the conversation into a text for its debug log at every prediction,
   also when nothing is logged at debug level; it now does so only when the text will be logged.
 - Rasa loads each neural model (DIET, TED) by training it on one example first, "to build weights of the
@@ -33,6 +36,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
 from functools import lru_cache
 from typing import Any
@@ -110,6 +114,28 @@ def _action_call_format(self: Any, tracker: Any, domain: Any) -> dict[str, Any]:
     if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
         result["domain"] = domain.as_dict()
     return result
+
+
+def json_text(value: Any) -> str:
+    """`json.dumps(value)` written by ujson; the standard library's where ujson refuses (NaN, odd types)."""
+    import ujson
+
+    try:
+        return str(ujson.dumps(value, ensure_ascii=False, escape_forward_slashes=False))
+    except (TypeError, OverflowError, ValueError):
+        return json.dumps(value)
+
+
+def _session_writing_json_fast(self: Any) -> Any:
+    """Rasa's `EndpointConfig.session`, with request bodies written by `json_text`."""
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+    return aiohttp.ClientSession(
+        headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+        json_serialize=json_text,
+    )
 
 
 def _format_states_when_logged(states: list[dict[str, Any]]) -> str:
@@ -205,11 +231,13 @@ def apply() -> None:
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
 
     from bot.rasa_adapter import dialogue_history, ted_cache
     changes: list[tuple[type, str, Any]] = [
         (RemoteAction, "_validate_action_result", _validate_action_result),
         (RemoteAction, "_action_call_format", _action_call_format),
+        (EndpointConfig, "session", _session_writing_json_fast),
         (Event, "resolve_by_type", staticmethod(_resolve_event_type)),
         (DialogueStateTracker, "applied_events", dialogue_history.applied_events),
         (Domain, "states_for_tracker_history", dialogue_history.states_for_tracker_history),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 from typing import Any
 
@@ -44,7 +45,7 @@ from rasa.shared.core.domain import Domain  # noqa: E402
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered  # noqa: E402
 from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
 from rasa.shared.utils.common import all_subclasses  # noqa: E402
-from rasa.utils.endpoints import EndpointConfig  # noqa: E402
+from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig  # noqa: E402
 
 from bot.paths import PROJECT_ROOT  # noqa: E402
 
@@ -128,6 +129,34 @@ def test_only_the_form_validators_get_the_domain():
     assert "domain" not in call_format("action_show_plan", tracker)
     assert call_format("validate_knapp_form", tracker)["domain"]["forms"]
     assert "domain" in call_format("action_show_plan", tracker, selective=False)
+
+
+@pytest.mark.parametrize("selective", [True, False])
+def test_the_action_servers_request_is_the_json_the_standard_library_writes(selective):
+    payload = call_format("validate_knapp_form", conversation(8), selective=selective)
+    payload["tracker"]["slots"]["note"] = "æøå / «sitat» \u2028 \U0001f600"
+
+    written = rasa_speedups.json_text(payload)
+
+    assert json.loads(written) == json.loads(json.dumps(payload)) == payload
+    assert "æøå" in written
+
+
+@pytest.mark.parametrize("value", [{"confidence": float("nan")}, {"n": 10**40}, {"when": (1, 2)}])
+def test_what_ujson_refuses_or_writes_differently_the_standard_library_writes(value):
+    assert rasa_speedups.json_text(value) == json.dumps(value) or json.loads(
+        rasa_speedups.json_text(value)
+    ) == json.loads(json.dumps(value))
+
+
+async def test_requests_to_endpoints_are_written_with_the_fast_json():
+    rasa_speedups.apply()
+    endpoint = EndpointConfig(url="http://127.0.0.1:1/webhook", basic_auth={"username": "u", "password": "p"})
+
+    async with endpoint.session() as session:
+        assert session._json_serialize is rasa_speedups.json_text
+        assert session.auth is not None and session.auth.login == "u"
+        assert session.timeout.total == DEFAULT_REQUEST_TIMEOUT
 
 
 def test_every_form_validator_asks_for_the_domain():
