@@ -158,5 +158,8 @@ run-scaled: setup scaled-deps
 USERS ?= 50
 DURATION ?= 180
 THINK ?= 5
+# LOAD_ARGS=--widget: the users talk through the chat widget's gateway (the web address) instead of the webhook;
+# LOAD_ARGS=--no-routing-header: plain REST clients.
+LOAD_ARGS ?=
 load: $(STAMP)
-	@$(BIN)/python bench/load_run.py --users $(USERS) --duration $(DURATION) --think $(THINK)
+	@$(BIN)/python bench/load_run.py --users $(USERS) --duration $(DURATION) --think $(THINK) $(LOAD_ARGS)

@@ -45,12 +45,13 @@ def read_turns(path: Path) -> list[Turn]:
 def run_locust(url: str, users: int, duration: float, think: float = 2.0, ramp: float = 10.0, prefix: str = "",
                headers: dict[str, str] | None = None, html: Path | None = None, *, conversations: int = 0,
                retries: int = 2, timeout: float = 90.0, seed: int = 1, user_classes: Sequence[str] = (),
-               echo: bool = False, routing_header: bool = True) -> LoadRun:
+               echo: bool = False, routing_header: bool = True, widget: bool = False) -> LoadRun:
     """`locust --headless` with `users` users against the webhook `url` for at most `duration` seconds; its turns."""
     # `headers` go with every request (default: this machine's channel secret). Each user holds
     # `conversations` conversations and stops (0: new ones until the time is up). `user_classes` limits the
     # kinds of users (GuidanceUser, HandoverUser; default both, by weight). `echo` shows Locust's own output.
-    # `routing_header=False` sends only Rasa's JSON body, without X-Veivalg-Sender.
+    # `routing_header=False` sends only Rasa's JSON body, without X-Veivalg-Sender. `widget=True` talks as the
+    # chat widget does to the web address `url` (/chat/api/session, /chat/api/message).
     prefix = prefix or f"load-{uuid.uuid4().hex[:6]}"
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -66,6 +67,8 @@ def run_locust(url: str, users: int, duration: float, think: float = 2.0, ramp: 
             "--conversations", str(conversations), "--retries", str(retries), "--answer-timeout", f"{timeout:g}",
             "--seed", str(seed),
         ]
+        if widget:
+            command.append("--widget")
         if not routing_header:
             command.append("--no-routing-header")  # a plain REST client: nginx cannot route it by conversation
         if html is not None:
@@ -122,13 +125,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write every turn and the summary as JSON here")
     parser.add_argument("--no-routing-header", action="store_true",
                         help="send only Rasa's JSON body, as a plain REST client does")
+    parser.add_argument("--widget", action="store_true",
+                        help="talk as the chat widget does, through the web address (/chat/api), not the webhook")
     args = parser.parse_args(argv)
 
     url, store = targets(args.profile)
+    if args.widget:
+        from bot.settings import load_settings
+
+        url = load_settings().web_url
     url, store = args.url or url, args.tracker_store_url or store
     print(f"load against {url}: {args.users} users for {args.duration:.0f} s, pause {args.think:g} s", flush=True)
     run = run_locust(url, args.users, args.duration, args.think, args.ramp, html=args.html,
-                     conversations=args.conversations, echo=True, routing_header=not args.no_routing_header)
+                     conversations=args.conversations, echo=True, routing_header=not args.no_routing_header,
+                     widget=args.widget)
     summary = summarise(run)
     verification = None if args.no_verify else verify(run, stored_user_messages(store, run.by_sender()))
     print(f"\nload against {url}")

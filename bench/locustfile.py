@@ -53,6 +53,9 @@ def add_arguments(parser: Any) -> None:
                        help="seconds to wait for the bot's answer")
     group.add_argument("--seed", type=int, default=1, env_var="VEIVALG_LOAD_SEED", help="for the users' wording")
     group.add_argument("--webhook-path", default=WEBHOOK, env_var="VEIVALG_LOAD_PATH", help="path of the REST webhook")
+    group.add_argument("--widget", action="store_true", env_var="VEIVALG_LOAD_WIDGET",
+                       help="talk as the chat widget does, through the web address's /chat/api (the host is the "
+                            "web address: 8000), instead of the REST webhook")
     group.add_argument("--no-routing-header", action="store_true", env_var="VEIVALG_LOAD_NO_ROUTING",
                        help="send only Rasa's JSON body, as a plain REST client does (no X-Veivalg-Sender)")
 
@@ -117,6 +120,26 @@ def record(path: str, turn: Turn) -> None:
             file.write(json.dumps(asdict(turn), ensure_ascii=False) + "\n")
 
 
+WIDGET_API = "/chat/api/"
+
+
+def widget_conversation_id(token: str) -> str:
+    """The conversation id a widget token carries (signed, not secret: readable without the key)."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    from bot.web.chat.tokens import SALT
+
+    return str(URLSafeTimedSerializer("-", salt=SALT).loads_unsafe(token)[1])
+
+
+def widget_answer(body: Any) -> Any:
+    """The gateway's answer as Rasa's REST channel gives it: the bot's messages, each with text and buttons."""
+    if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+        return body
+    return [{"text": m.get("text"), "buttons": m.get("buttons") or []}
+            for m in body["messages"] if isinstance(m, dict) and m.get("author") == "bot"]
+
+
 def failure_kind(error: Exception) -> str:
     """A request that got no answer: a timeout, or the connection's error by name."""
     return "timeout" if isinstance(error, Timeout) else f"connection: {type(error).__name__}"
@@ -136,6 +159,7 @@ class ConversationUser(HttpUser):
         self.number = next(RUN.numbers)
         self.rng = random.Random(options(self.environment).seed * 100_003 + self.number)
         self.held = 0
+        self.token = ""
         headers = os.environ.get(HEADERS_ENV)
         self.client.headers.update(json.loads(headers) if headers is not None else channel_headers())
 
@@ -144,7 +168,7 @@ class ConversationUser(HttpUser):
         parsed = options(self.environment)
         if RUN.ending.is_set() or (parsed.conversations and self.held >= parsed.conversations):
             raise StopUser
-        sender = f"{parsed.sender_prefix}-{self.number:04d}-{self.held}"
+        sender = self.open_widget() if parsed.widget else f"{parsed.sender_prefix}-{self.number:04d}-{self.held}"
         self.held += 1
         try:
             self.hold(sender, self.script(self.rng))
@@ -174,14 +198,25 @@ class ConversationUser(HttpUser):
             if think > 0 and index < len(steps) - 1:
                 RUN.pause(self.rng.uniform(0.5 * think, 1.5 * think))
 
+    def open_widget(self) -> str:
+        """A new widget conversation (`POST /chat/api/session`); its id, read from the token, is the sender id."""
+        response = self.client.post(WIDGET_API + "session", json={"client": "widget"}, name="widget session")
+        response.raise_for_status()
+        self.token = str(response.json()["token"])
+        return widget_conversation_id(self.token)
+
     def send(self, sender: str, index: int, step: Step, text: str, last: bool) -> tuple[Turn, Any]:
         """POST one message; a non-200, an empty answer or «noe gikk galt» is a failure in Locust's report."""
         parsed = options(self.environment)
         began = time.monotonic()
         body: Any = None
+        if parsed.widget:
+            path, payload, headers = WIDGET_API + "message", {"token": self.token, "text": text}, {}
+        else:
+            path, payload = parsed.webhook_path, {"sender": sender, "message": text}
+            headers = {} if parsed.no_routing_header else {SENDER_HEADER: sender}
         with self.client.post(
-            parsed.webhook_path, json={"sender": sender, "message": text},
-            headers={} if parsed.no_routing_header else {SENDER_HEADER: sender},
+            path, json=payload, headers=headers,
             name=f"{self.kind} {index + 1:02d} {step.name}", timeout=parsed.answer_timeout, catch_response=True,
         ) as response:
             if response.error is not None:
@@ -191,6 +226,8 @@ class ConversationUser(HttpUser):
                     body = response.json()
                 except ValueError:
                     body = None
+                if parsed.widget:
+                    body = widget_answer(body)
                 error = classify(response.status_code, body)
             if error:
                 response.failure(error)

@@ -98,6 +98,12 @@ def _boolean(raw: str) -> bool:
     raise ValueError("must be true or false")
 
 
+def _chat_state(raw: str) -> str:
+    if raw not in {"memory", "redis"}:
+        raise ValueError("must be 'memory' (one web process) or 'redis' (several, sharing the chat's state)")
+    return raw
+
+
 def _environment(raw: str) -> str:
     if raw not in {"development", "production"}:
         raise ValueError("must be 'development' or 'production'")
@@ -133,6 +139,8 @@ class Settings:
     redis_password: str = ""
     redis_tls: bool = False
     redis_ca_file: str = ""
+    chat_state: str = "memory"
+    chat_sessions_per_minute: int = 10
 
     def _derived(self, purpose: bytes) -> str:
         """A secret of its own for each purpose, derived from the one secret key (HMAC-SHA256)."""
@@ -284,6 +292,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         redis_password=config.get("VEIVALG_REDIS_PASSWORD", str, default=""),
         redis_tls=config.get("VEIVALG_REDIS_TLS", _boolean, default=False),
         redis_ca_file=config.get("VEIVALG_REDIS_CA_FILE", _existing_file, default=""),
+        chat_state=config.get("VEIVALG_CHAT_STATE", _chat_state, default="memory"),
+        chat_sessions_per_minute=config.get("VEIVALG_CHAT_SESSIONS_PER_MINUTE", _positive_int, default=10),
     )
     _check_database_tls(settings)
     return settings

@@ -44,6 +44,8 @@ def test_short_secret_is_refused(tmp_path: Path):
         ("VEIVALG_ACTIONS_PORT", "70000", "between 1 and 65535"),
         ("VEIVALG_RETENTION_DAYS", "0", "above 0"),
         ("VEIVALG_ENV", "staging", "'development' or 'production'"),
+        ("VEIVALG_CHAT_STATE", "disk", "'memory' .* or 'redis'"),
+        ("VEIVALG_CHAT_SESSIONS_PER_MINUTE", "0", "above 0"),
     ],
 )
 def test_wrong_values_name_the_setting(tmp_path: Path, key: str, value: str, message: str):

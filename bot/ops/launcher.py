@@ -139,7 +139,6 @@ def channel_secret_file(settings: Settings) -> Path:
 def build_services(settings: Settings) -> list[Service]:
     """The action server and the Rasa server, bound to the configured loopback addresses."""
     channel_secret_file(settings)
-    python = sys.executable
     actions = Service(
         name="handlingsserver",
         command=action_server_command(settings.actions_port),
@@ -156,15 +155,20 @@ def build_services(settings: Settings) -> list[Service]:
     )
     web = Service(
         name="nettside",
-        command=[
-            python, "-m", "bot.web.serve", "bot.web.app:create_app", "--factory",
-            "--host", settings.web_host, "--port", str(settings.web_port), "--log-level", "warning",
-            "--ws", "none",  # Rasa pins websockets 10, which uvicorn's websocket support cannot use; SSE needs none
-        ],
+        command=web_command(settings.web_host, settings.web_port),
         health_url=f"{settings.web_url}/healthz",
         log_path=settings.log_dir / "web.log",
     )
     return [actions, rasa, web]
+
+
+def web_command(host: str, port: int) -> list[str]:
+    """The web process (review app, chat widget and its gateway) under uvicorn, listening on host:port."""
+    return [
+        sys.executable, "-m", "bot.web.serve", "bot.web.app:create_app", "--factory",
+        "--host", host, "--port", str(port), "--log-level", "warning",
+        "--ws", "none",  # Rasa pins websockets 10, which uvicorn's websocket support cannot use; SSE needs none
+    ]
 
 
 def port_in_use(url: str) -> bool:

@@ -21,8 +21,9 @@ from sqlalchemy.exc import DBAPIError
 from bot.privacy.consent import CONSENT_SLOT
 from bot.rasa_adapter.dialogue_history import applied_events
 from bot.rasa_adapter.tracker_cache import ConversationCache, Kept, appended_events, fork
-from bot.rasa_adapter.unsaved import InProcess, InRedis, UnsavedConversations, latest_session, redis_client
+from bot.rasa_adapter.unsaved import InProcess, InRedis, UnsavedConversations, latest_session
 from bot.settings import get_settings
+from bot.storage.redis_connection import redis_client
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

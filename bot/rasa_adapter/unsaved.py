@@ -139,16 +139,3 @@ class InRedis:
         for key in self.client.scan_iter(match=self.prefix + "*"):
             yield (key.decode() if isinstance(key, bytes) else str(key))[len(self.prefix):]
 
-
-def redis_client(db: int) -> Any:
-    """A Redis client with Veivalg's settings (host, port, password, TLS), as the lock store connects."""
-    import redis
-
-    from bot.settings import get_settings
-
-    settings = get_settings()
-    return redis.Redis(
-        host=settings.redis_host, port=settings.redis_port, db=db, password=settings.redis_password or None,
-        ssl=settings.redis_tls, ssl_ca_certs=settings.redis_ca_file or None,
-        socket_timeout=5, socket_connect_timeout=5, retry_on_timeout=True,
-    )

@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bot.web.app import create_app
-from bot.web.chat.hub import Hub, reset_hub
+from bot.web.chat.hub import Hub
+from bot.web.chat.process_hub import reset_hub
 from tests.browser.conftest import SCREENSHOTS, needs_chromium
 from tests.web.chat.test_gateway import FakeRasa, serve
 from tests.web.chat.test_routes import widget_settings

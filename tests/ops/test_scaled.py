@@ -34,17 +34,21 @@ def test_default_ports_put_nginx_where_rasa_was_and_the_servers_above_it(tmp_pat
     assert p.rasa_ports == [5006, 5007]
     assert p.actions_ports == [5055, 5056]
     assert (p.postgres_port, p.redis_port) == (5433, 6380)
+    assert p.web_ports == [8001, 8002]
     assert p.folder == tmp_path / "var" / "scaled"
     assert p.local_postgres and p.local_redis
 
 
 def test_ports_and_server_count_come_from_the_environment(tmp_path: Path):
     p = profile(tmp_path, VEIVALG_GATEWAY_PORT="7000", VEIVALG_RASA_SERVERS="3", VEIVALG_ACTIONS_PORT="7100",
-                VEIVALG_POSTGRES_PORT="7200", VEIVALG_REDIS_PORT="7300", VEIVALG_SCALED_DIR=str(tmp_path / "s"))
+                VEIVALG_POSTGRES_PORT="7200", VEIVALG_REDIS_PORT="7300", VEIVALG_SCALED_DIR=str(tmp_path / "s"),
+                VEIVALG_WEB_PORT="7400", VEIVALG_WEB_SERVERS="3")
 
     assert p.rasa_ports == [7001, 7002, 7003]
     assert p.actions_ports == [7100, 7101, 7102]
-    assert sorted(p.used_ports()) == [7000, 7001, 7002, 7003, 7100, 7101, 7102, 7200, 7300]
+    assert p.web_ports == [7401, 7402, 7403]
+    assert sorted(p.used_ports()) == [
+        7000, 7001, 7002, 7003, 7100, 7101, 7102, 7200, 7300, 7400, 7401, 7402, 7403]
     assert p.folder == tmp_path / "s"
 
 
@@ -53,6 +57,8 @@ def test_ports_and_server_count_come_from_the_environment(tmp_path: Path):
     [
         {"VEIVALG_RASA_SERVERS": "0"},
         {"VEIVALG_RASA_SERVERS": "many"},
+        {"VEIVALG_WEB_SERVERS": "0"},
+        {"VEIVALG_WEB_PORT": "5005"},  # nginx's web address would clash with its gateway
         {"VEIVALG_REDIS_PORT": "70000"},
         {"VEIVALG_GATEWAY_PORT": "5054"},  # its Rasa servers 5055, 5056 would clash with the action servers
     ],
@@ -110,7 +116,8 @@ def test_services_start_in_order_and_each_rasa_server_has_its_own_action_server(
     services = scaled.build_services(p)
     names = [s.name for s in services]
 
-    assert names == ["postgresql", "redis", "handlingsserver-1", "handlingsserver-2", "rasa-1", "rasa-2", "nginx"]
+    assert names == ["postgresql", "redis", "handlingsserver-1", "handlingsserver-2", "rasa-1", "rasa-2",
+                     "nettside-1", "nettside-2", "nginx"]
     rasa = [s for s in services if s.name.startswith("rasa-")]
     for service, port, actions_port in zip(rasa, p.rasa_ports, p.actions_ports, strict=True):
         command = service.command
@@ -122,6 +129,13 @@ def test_services_start_in_order_and_each_rasa_server_has_its_own_action_server(
         assert service.env["VEIVALG_REDIS_PORT"] == "6380"
         assert service.env["VEIVALG_ACTION_SECRET"] == p.base.action_server_secret
         assert "--auth-token" not in command
+    web = [s for s in services if s.name.startswith("nettside-")]
+    for service, port in zip(web, p.web_ports, strict=True):
+        assert service.command[service.command.index("--port") + 1] == str(port)
+        assert service.env["VEIVALG_CHAT_STATE"] == "redis"
+        assert service.env["VEIVALG_REDIS_PASSWORD"] == p.redis_password
+        assert service.env["VEIVALG_RASA_PORT"] == str(p.gateway_port)  # through nginx, by conversation
+        assert service.env["VEIVALG_DATABASE_URL"] == p.postgres_url()
     postgres = services[0]
     assert postgres.command[postgres.command.index("-h") + 1] == "127.0.0.1"
     assert postgres.stop_signal == signal.SIGINT
@@ -142,6 +156,10 @@ def test_the_nginx_configuration_hashes_the_conversation_id_over_every_rasa_serv
         assert f"server 127.0.0.1:{port} max_fails=1" in config
     assert "listen 127.0.0.1:5005;" in config
     assert "non_idempotent" not in config  # a message that reached a server is never sent to a second one
+    assert "listen 127.0.0.1:8000;" in config
+    for port in p.web_ports:
+        assert f"server 127.0.0.1:{port} max_fails=1" in config
+    assert "proxy_buffering off;" in config  # event streams pass at once
 
 
 @pytest.mark.skipif(shutil.which("nginx", path="/usr/sbin:/usr/bin") is None, reason="nginx: make scaled-deps")

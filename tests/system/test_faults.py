@@ -28,6 +28,7 @@ from bench.load_run import run_locust
 from bench.store_check import LoadRun, stored_user_messages, summarise, technical_problem_text, verify
 from bot.paths import PROJECT_ROOT
 from bot.settings import CHANNEL_SECRET_HEADER, load_settings
+from tests.fixtures.widget import WidgetClient
 
 STARTUP_SECONDS = 420
 MODEL = PROJECT_ROOT / "models" / "veivalg.tar.gz"
@@ -83,7 +84,12 @@ class Stack:
     redis: int
     token: str
     channel_secret: str = ""
+    web: int = 0  # nginx's web address; the web processes listen on the next ports
     output: list[str] = field(default_factory=list)
+
+    def web_url(self, process: int = 0) -> str:
+        """nginx in front of the web processes, or (1, 2) one web process directly."""
+        return f"http://127.0.0.1:{self.web + process}"
 
     @property
     def headers(self) -> dict[str, str]:
@@ -141,7 +147,7 @@ class Stack:
 def stack() -> Iterator[Stack]:
     folder = Path(tempfile.mkdtemp(prefix="veivalg-faults-"))
     folder.chmod(0o755)  # PostgreSQL runs as its own user and must reach its folder
-    gateway, actions, postgres, redis = free_block(3), free_block(2), free_block(1), free_block(1)
+    gateway, actions, postgres, redis, web = free_block(3), free_block(2), free_block(1), free_block(1), free_block(3)
     env = {k: v for k, v in os.environ.items() if k not in ("VEIVALG_TRACKER_STORE_URL", "VEIVALG_DATABASE_URL")}
     env.update({
         "VEIVALG_SCALED_DIR": str(folder),
@@ -150,6 +156,8 @@ def stack() -> Iterator[Stack]:
         "VEIVALG_POSTGRES_PORT": str(postgres),
         "VEIVALG_REDIS_PORT": str(redis),
         "VEIVALG_RASA_SERVERS": "2",
+        "VEIVALG_WEB_PORT": str(web),
+        "VEIVALG_WEB_SERVERS": "2",
         "VEIVALG_SECRET_KEY": "faults-" + "s" * 40,
         "VEIVALG_LOG_DIR": str(folder / "log"),
     })
@@ -158,7 +166,7 @@ def stack() -> Iterator[Stack]:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     running = Stack(process, folder, gateway, actions, postgres, redis, load_settings(env).rasa_api_token,
-                    load_settings(env).channel_secret)
+                    load_settings(env).channel_secret, web)
 
     def read() -> None:
         assert process.stdout is not None
@@ -325,13 +333,67 @@ def test_a_killed_rasa_server_moves_its_conversations_to_the_other(stack: Stack)
     assert stack.upstream(stack.sender_on(dead, "rasa-back")) == dead
 
 
+def test_a_widget_conversation_goes_on_whichever_web_process_serves_it(stack: Stack):
+    listener = WidgetClient(stack.web_url(1)).start()  # the session opened by one web process
+    listener.listen()  # and its event stream served by that process
+    try:
+        other = WidgetClient(stack.web_url(2), token=listener.token)
+        answer = other.send("hei")  # the message written by the other process
+
+        seqs = [m["seq"] for m in answer["messages"]]
+        assert seqs[0] == 1 and len(seqs) >= 2 and not answer["error"], answer
+        assert listener.wait_for(seqs[-1]), listener.seen
+        assert listener.seen == seqs
+        through_nginx = WidgetClient(stack.web_url(), token=listener.token).send("/affirm")["messages"]
+        assert listener.wait_for(through_nginx[-1]["seq"]) and listener.seen == seqs + [m["seq"] for m in through_nginx]
+    finally:
+        listener.stop()
+
+
+def test_a_killed_web_process_costs_its_widgets_a_reconnect_and_no_message(stack: Stack):
+    clients = [WidgetClient(stack.web_url()).start() for _ in range(8)]
+    for client in clients:
+        client.listen()
+    acknowledged: dict[int, list[int]] = {number: [] for number in range(len(clients))}
+    before = stack.ready_count("nettside-1")
+
+    def talk(number: int) -> None:
+        for text in ["hei", "/affirm", "/ask_occupation_info", "Hva gjør en elektriker?", "takk", "hva tjener en kokk"]:
+            answer = clients[number].send(text)
+            acknowledged[number] += [m["seq"] for m in answer["messages"]]
+            time.sleep(0.7)
+
+    threads = [threading.Thread(target=talk, args=(number,)) for number in range(len(clients))]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(2.5)
+        os.kill(stack.pid("web-1"), signal.SIGKILL)  # with about half of the event streams open on it
+        for thread in threads:
+            thread.join(timeout=180)
+        assert not any(thread.is_alive() for thread in threads), "a widget never got its answers"
+        for number, client in enumerate(clients):
+            assert client.wait_for(max(acknowledged[number]), 60), (number, client.seen, acknowledged[number])
+    finally:
+        for client in clients:
+            client.stop()
+
+    assert sum(client.reconnects for client in clients) >= 1  # streams on the killed process came back
+    for number, client in enumerate(clients):
+        assert len(client.seen) == len(set(client.seen)), f"widget {number} saw a message twice: {client.seen}"
+        assert client.seen == sorted(client.seen), f"widget {number} saw messages out of order: {client.seen}"
+        assert set(acknowledged[number]) <= set(client.seen)  # nothing acknowledged is missing from the stream
+        assert client.seen == list(range(1, len(client.seen) + 1))  # no gap: every message, once, in order
+    stack.wait_until(lambda: stack.ready_count("nettside-1") > before, 90, "nettside-1 restarted")
+
+
 def test_ctrl_c_stops_every_process_and_frees_every_port(stack: Stack):
     pids = {name: stack.pid(name) for name in ("postgresql", "redis", "actions-1", "rasa-2", "nginx")}
     stack.process.send_signal(signal.SIGINT)
 
     assert stack.process.wait(timeout=120) == 0
     for port in (stack.gateway, stack.gateway + 1, stack.gateway + 2, stack.actions, stack.actions + 1,
-                 stack.postgres, stack.redis):
+                 stack.postgres, stack.redis, stack.web, stack.web + 1, stack.web + 2):
         with socket.socket() as sock:
             assert sock.connect_ex(("127.0.0.1", port)) != 0, f"something still listens on port {port}"
     for name, pid in pids.items():

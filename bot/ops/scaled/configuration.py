@@ -38,6 +38,7 @@ def write_configuration(scaled: ScaledSettings) -> None:
         render(
             "nginx.conf.j2", host=scaled.base.rasa_host, port=scaled.gateway_port, rasa_ports=scaled.rasa_ports,
             run_dir=scaled.run_dir, worker_user=nginx_worker_user(), fail_timeout=10, read_timeout=120,
+            web_host=scaled.base.web_host, web_port=scaled.base.web_port, web_ports=scaled.web_ports,
         ),
         encoding="utf-8",
     )

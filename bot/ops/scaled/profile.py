@@ -42,6 +42,7 @@ class ScaledSettings:
     postgres_port: int
     gateway_port: int
     rasa_servers: int
+    web_servers: int = 2
 
     @property
     def redis_host(self) -> str:
@@ -104,6 +105,11 @@ class ScaledSettings:
         return [self.base.actions_port + i for i in range(self.rasa_servers)]
 
     @property
+    def web_ports(self) -> list[int]:
+        """The web processes listen just above the web address nginx serves: 8001, 8002, ... by default."""
+        return [self.base.web_port + 1 + i for i in range(self.web_servers)]
+
+    @property
     def gateway_url(self) -> str:
         return f"http://{self.base.rasa_host}:{self.gateway_port}"
 
@@ -127,7 +133,7 @@ class ScaledSettings:
 
     def used_ports(self) -> list[int]:
         """Every port this profile opens on this machine."""
-        ports = [self.gateway_port, *self.rasa_ports, *self.actions_ports]
+        ports = [self.gateway_port, *self.rasa_ports, *self.actions_ports, self.base.web_port, *self.web_ports]
         if self.local_postgres:
             ports.append(self.postgres_port)
         if self.local_redis:
@@ -144,8 +150,9 @@ def load_scaled_settings(settings: Settings, environ: dict[str, str] | None = No
         postgres_port=config.get("VEIVALG_POSTGRES_PORT", _port, default=5433),
         gateway_port=config.get("VEIVALG_GATEWAY_PORT", _port, default=settings.rasa_port),
         rasa_servers=config.get("VEIVALG_RASA_SERVERS", _server_count, default=2),
+        web_servers=config.get("VEIVALG_WEB_SERVERS", _server_count, default=2),
     )
-    if max(scaled.rasa_ports) > 65535 or max(scaled.actions_ports) > 65535:
+    if max(scaled.rasa_ports) > 65535 or max(scaled.actions_ports) > 65535 or max(scaled.web_ports) > 65535:
         raise SettingsError("VEIVALG_GATEWAY_PORT/VEIVALG_ACTIONS_PORT leave no room for the Rasa servers")
     if not scaled.local_redis and not settings.redis_password:
         raise SettingsError(

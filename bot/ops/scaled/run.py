@@ -21,7 +21,7 @@ from bot.settings import Settings, SettingsError
 
 
 def start_all(scaled: ScaledSettings, services: list[Service], stopping: threading.Event) -> None:
-    """Databases first (and their tables), then Redis, the action servers, the Rasa servers, nginx."""
+    """Databases first (and their tables), then Redis, the action servers, the Rasa and web servers, nginx."""
     settings = scaled.effective()
     by_name = {service.name: service for service in services}
     if "postgresql" in by_name:
@@ -31,7 +31,7 @@ def start_all(scaled: ScaledSettings, services: list[Service], stopping: threadi
     if "redis" in by_name:
         start_service(settings, by_name["redis"], timeout=30)
     start_together(settings, [s for s in services if s.name.startswith("handlingsserver-")], stopping)
-    start_together(settings, [s for s in services if s.name.startswith("rasa-")], stopping)
+    start_together(settings, [s for s in services if s.name.startswith(("rasa-", "nettside-"))], stopping)
     start_service(settings, by_name["nginx"], timeout=30)
 
 
@@ -44,7 +44,7 @@ def check_ready_to_start(scaled: ScaledSettings) -> None:
         raise RuntimeError(
             f"port {', '.join(map(str, busy))} er allerede i bruk. Kjører Veivalg allerede? "
             "Stopp den, eller velg andre porter (VEIVALG_GATEWAY_PORT, VEIVALG_ACTIONS_PORT, "
-            "VEIVALG_POSTGRES_PORT, VEIVALG_REDIS_PORT)."
+            "VEIVALG_POSTGRES_PORT, VEIVALG_REDIS_PORT, VEIVALG_WEB_PORT)."
         )
     if scaled.local_postgres:
         postgres_bin_dir()
@@ -84,6 +84,8 @@ def run(settings: Settings) -> int:
             f"{scaled.gateway_url}/webhooks/rest/webhook  (Ctrl-C stopper)"
         )
         echo(f"klienter sender samtale-id-en i {SENDER_HEADER} (eller ?sender=); logger: {scaled.log_dir}")
+        echo(f"nettside ({scaled.web_servers} prosesser): {effective.web_url}/chat/  og for veiledere: "
+             f"{effective.web_url}/review/")
         return watch(effective, stopping, lambda: supervise_once(effective, services))
     except Exception as exc:  # a failed start must still stop what was started
         echo(str(exc))

@@ -8,7 +8,7 @@ import signal
 import socket
 from pathlib import Path
 
-from bot.ops.launcher import Service
+from bot.ops.launcher import Service, web_command
 from bot.ops.scaled.postgres import postgres_ready
 from bot.ops.scaled.profile import ENDPOINTS, ScaledSettings
 from bot.ops.scaled.programs import find_program, postgres_bin_dir, service_user
@@ -130,6 +130,17 @@ def build_services(scaled: ScaledSettings) -> list[Service]:
                     "VEIVALG_ACTION_SECRET": settings.action_server_secret,
                     "VEIVALG_REDIS_PASSWORD": scaled.redis_password,
                 },
+            )
+        )
+    for number, port in enumerate(scaled.web_ports, start=1):
+        services.append(
+            Service(
+                name=f"nettside-{number}",
+                command=web_command("127.0.0.1", port),
+                health_url=f"http://127.0.0.1:{port}/healthz",
+                log_path=log / f"web-{number}.log",
+                # The hub, rate limits, tickets and locks in Redis, so any process serves any conversation.
+                env=shared_env | {"VEIVALG_CHAT_STATE": "redis", "VEIVALG_REDIS_PASSWORD": scaled.redis_password},
             )
         )
     services.append(

@@ -16,6 +16,7 @@ TEXTS = {
     "speech_missing": "Opplesing virker ikke på denne maskinen akkurat nå. Si gjerne fra til en ansatt.",
     "too_many": "Det kom veldig mange meldinger på kort tid. Vent litt, og prøv igjen.",
     "full": "Veivalg har mange samtaler akkurat nå. Prøv igjen om litt.",
+    "unavailable": "Veivalg har et teknisk problem akkurat nå. Vent litt, og prøv igjen.",
 }
 
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Protocol
 
 from bot.languages.detection import language_of_reply
 
@@ -42,7 +42,8 @@ def _wake(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-def _notify(waiters: set[asyncio.Future[None]]) -> None:
+def wake_waiters(waiters: set[asyncio.Future[None]]) -> None:
+    """Wake each waiting listener on its own event loop (callable from any thread)."""
     for future in list(waiters):
         try:
             future.get_loop().call_soon_threadsafe(_wake, future)
@@ -61,6 +62,25 @@ def clean_buttons(buttons: Sequence[Mapping[str, Any]] | None) -> list[dict[str,
         if isinstance(button, Mapping) and button.get("title"):
             cleaned.append({"title": str(button["title"]), "payload": str(button.get("payload") or "")})
     return cleaned
+
+
+class MessageHub(Protocol):
+    """What the chat and the review app need of a hub: `Hub` in one process, `RedisHub` shared by several."""
+
+    idle_seconds: float
+
+    def count(self) -> int: ...
+    def open(self, conversation_id: str) -> None: ...
+    def exists(self, conversation_id: str) -> bool: ...
+    def touch(self, conversation_id: str) -> bool: ...
+    def publish(self, conversation_id: str, author: str, text: str,
+                buttons: Sequence[Mapping[str, Any]] | None = None, author_label: str | None = None) -> int: ...
+    def append(self, conversation_id: str, author: str, text: str,
+               buttons: Sequence[Mapping[str, Any]] | None = None, author_label: str | None = None) -> int: ...
+    def messages_after(self, conversation_id: str, seq: int) -> list[dict[str, Any]]: ...
+    def last_message(self, conversation_id: str, author: str) -> dict[str, Any] | None: ...
+    async def wait(self, conversation_id: str, after_seq: int, timeout: float) -> list[dict[str, Any]]: ...
+    def end(self, conversation_id: str) -> bool: ...
 
 
 class HubFull(RuntimeError):
@@ -170,7 +190,7 @@ class Hub:
             )
             if len(conversation.messages) > self._max_messages:
                 del conversation.messages[: len(conversation.messages) - self._max_messages]
-            _notify(conversation.waiters)
+            wake_waiters(conversation.waiters)
             return seq
 
     def messages_after(self, conversation_id: str, seq: int) -> list[dict[str, Any]]:
@@ -217,7 +237,7 @@ class Hub:
             conversation = self._conversations.pop(conversation_id, None)
             if conversation is None:
                 return False
-            _notify(conversation.waiters)
+            wake_waiters(conversation.waiters)
             return True
 
     def _after(self, conversation: _Conversation, seq: int) -> list[dict[str, Any]]:
@@ -227,7 +247,7 @@ class Hub:
         conversation = self._conversations.get(conversation_id)
         if conversation is not None and self._clock() - conversation.last_active > self.idle_seconds:
             del self._conversations[conversation_id]
-            _notify(conversation.waiters)
+            wake_waiters(conversation.waiters)
             return None
         return conversation
 
@@ -238,49 +258,13 @@ class Hub:
         self._last_sweep = now
         idle = [c for c, conv in self._conversations.items() if now - conv.last_active > self.idle_seconds]
         for conversation_id in idle:
-            _notify(self._conversations.pop(conversation_id).waiters)
+            wake_waiters(self._conversations.pop(conversation_id).waiters)
 
     def _drop_least_active(self) -> None:
         """Make room: the least active conversation goes, never one a counsellor has or one flagged urgent."""
         by_age = sorted(self._conversations, key=lambda c: self._conversations[c].last_active)
         for conversation_id in by_age:
             if not self._protected(conversation_id):
-                _notify(self._conversations.pop(conversation_id).waiters)
+                wake_waiters(self._conversations.pop(conversation_id).waiters)
                 return
         raise HubFull(len(self._conversations))
-
-
-_hub: Hub | None = None
-_hub_lock = threading.Lock()
-
-
-def get_hub() -> Hub:
-    """The process-wide hub, created on first use with `idle_seconds` from the settings."""
-    global _hub
-    with _hub_lock:
-        if _hub is None:
-            from bot.settings import get_settings
-
-            _hub = Hub(idle_seconds=get_settings().idle_seconds, protected=needs_a_person)
-        return _hub
-
-
-def needs_a_person(conversation_id: str) -> bool:
-    """A counsellor has the conversation live, or it is flagged urgent: the hub must never drop it."""
-    from bot.handover.queue import open_handoff_for
-    from bot.storage.engine import session_factory
-
-    try:
-        with session_factory().begin() as session:
-            entry = open_handoff_for(conversation_id, session=session)
-            return entry is not None and bool(entry.urgent or entry.status == "taken")
-    except Exception:
-        logger.exception("Could not check the queue before dropping a conversation")
-        return True  # when in doubt, keep it
-
-
-def reset_hub() -> None:
-    """Forget every conversation (the next `get_hub()` builds a new hub from the settings)."""
-    global _hub
-    with _hub_lock:
-        _hub = None

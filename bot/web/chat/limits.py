@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -20,7 +21,6 @@ class Rate:
 
 
 # Generous for a person, far below a script: a user types a message every few seconds at most.
-SESSIONS_PER_ADDRESS = Rate(burst=20, per_minute=10)
 MESSAGES_PER_CONVERSATION = Rate(burst=15, per_minute=30)
 SPEECH_PER_CONVERSATION = Rate(burst=10, per_minute=20)
 STREAMS_PER_CONVERSATION = 3
@@ -32,7 +32,7 @@ class RateLimiter:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._streams: dict[str, int] = {}
+        self._streams: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
     def allow(self, key: str, rate: Rate) -> bool:
@@ -47,18 +47,22 @@ class RateLimiter:
                 self._buckets.popitem(last=False)
             return allowed
 
-    def open_stream(self, key: str, limit: int = STREAMS_PER_CONVERSATION) -> bool:
-        """Count an open event stream; False when `limit` are open already."""
+    def open_stream(self, key: str, limit: int = STREAMS_PER_CONVERSATION) -> str | None:
+        """Count an open event stream; its handle, or None when `limit` are open already."""
         with self._lock:
-            if self._streams.get(key, 0) >= limit:
-                return False
-            self._streams[key] = self._streams.get(key, 0) + 1
-            return True
+            streams = self._streams.setdefault(key, set())
+            if len(streams) >= limit:
+                return None
+            handle = secrets.token_hex(8)
+            streams.add(handle)
+            return handle
 
-    def close_stream(self, key: str) -> None:
+    def keep_stream(self, key: str, handle: str) -> None:
+        """The stream is still open (in one process there is nothing to renew)."""
+
+    def close_stream(self, key: str, handle: str) -> None:
         with self._lock:
-            left = self._streams.get(key, 0) - 1
-            if left > 0:
-                self._streams[key] = left
-            else:
+            streams = self._streams.get(key, set())
+            streams.discard(handle)
+            if not streams:
                 self._streams.pop(key, None)

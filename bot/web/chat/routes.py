@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -19,7 +20,9 @@ from bot.web.chat import limits
 from bot.web.chat.errors import WidgetApiError, error_response
 from bot.web.chat.gateway import RasaGateway
 from bot.web.chat.guard import PREFIX, ChatGuard
-from bot.web.chat.hub import Hub, HubFull, get_hub
+from bot.web.chat.hub import HubFull, MessageHub
+from bot.web.chat.hub_redis import SharedStateUnavailable
+from bot.web.chat.process_hub import CHAT_REDIS_DB, get_hub
 from bot.web.chat.service import SMALL_BODY_BYTES, ChatService
 from bot.web.chat.speech import Speaker, SpeechUnavailable
 from bot.web.chat.tokens import CLIENT_PREFIXES, InvalidToken, new_conversation_id
@@ -123,7 +126,7 @@ async def start_session(request: Request, service: ChatService = Depends(chat)) 
     client = body.get("client", "widget")
     if not isinstance(client, str) or client not in CLIENT_PREFIXES:
         raise WidgetApiError(400, "bad_client")
-    service.within(f"session:{request.client.host if request.client else '-'}", limits.SESSIONS_PER_ADDRESS)
+    service.within(f"session:{request.client.host if request.client else '-'}", service.sessions_per_address)
     conversation_id = new_conversation_id(str(client))
     try:
         service.hub.open(conversation_id)
@@ -169,15 +172,20 @@ async def events(
     if conversation_id is None or not service.hub.exists(conversation_id):
         raise WidgetApiError(403, "invalid_token")
     start = _whole_number(request.headers.get("last-event-id"), _whole_number(after, 0))
-    if not service.limits.open_stream(conversation_id):
+    handle = service.limits.open_stream(conversation_id)
+    if handle is None:
         raise WidgetApiError(429, "too_many")
 
     async def stream() -> AsyncIterator[str]:
         try:
             async for chunk in service.event_stream(conversation_id, start):
                 yield chunk
+                service.limits.keep_stream(conversation_id, handle)
+        except SharedStateUnavailable:
+            logger.warning("the chat's shared state did not answer; the event stream ends, the browser reconnects")
         finally:
-            service.limits.close_stream(conversation_id)
+            with contextlib.suppress(SharedStateUnavailable):  # else the stream's place lapses by itself
+                service.limits.close_stream(conversation_id, handle)
 
     return StreamingResponse(
         stream(),
@@ -234,22 +242,40 @@ def mount_widget(
     app: FastAPI,
     settings: Settings,
     *,
-    hub: Hub | None = None,
+    hub: MessageHub | None = None,
     gateway: RasaGateway | None = None,
     speaker: Speaker | None = None,
 ) -> None:
-    """Add the chat gateway to the web app: /chat (demo page), /chat/widget.js|css and /chat/api/*."""
+    """Add the chat gateway to the web app: /chat (demo page), /chat/widget.js|css and /chat/api/*.
+
+    With VEIVALG_CHAT_STATE=redis (the scaled profile's web processes) the hub, rate limits, stream tickets
+    and conversation locks are shared through Redis, so any web process serves any conversation.
+    """
+    shared: dict[str, Any] = {}
+    if settings.chat_state == "redis":
+        from bot.storage.redis_connection import redis_client
+        from bot.web.chat.shared import RedisConversationLocks, RedisRateLimiter, RedisTickets
+
+        client = redis_client(CHAT_REDIS_DB)
+        shared = {"limits": RedisRateLimiter(client), "tickets": RedisTickets(client),
+                  "locks": RedisConversationLocks(client)}
     app.state.chat_widget = ChatService(
         settings,
         hub if hub is not None else get_hub(),
         gateway if gateway is not None else RasaGateway(settings.rasa_url, channel_secret=settings.channel_secret),
         speaker if speaker is not None else Speaker(),
+        **shared,
     )
 
     async def handle_api_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, WidgetApiError)
         return error_response(exc.status, exc.code)
 
+    async def handle_shared_state_down(request: Request, exc: Exception) -> JSONResponse:
+        logger.error("the chat's shared state (Redis) did not answer: %s", exc)
+        return error_response(503, "unavailable")
+
     app.add_exception_handler(WidgetApiError, handle_api_error)
+    app.add_exception_handler(SharedStateUnavailable, handle_shared_state_down)
     app.add_middleware(ChatGuard, allowed_origins=settings.allowed_origins)
     app.include_router(router)

@@ -13,9 +13,10 @@ from bot.settings import Settings
 from bot.text.buttons import select_button
 from bot.web.chat.errors import WidgetApiError
 from bot.web.chat.gateway import TECHNICAL_PROBLEM, BotMessage, RasaGateway, RasaUnavailable
-from bot.web.chat.hub import ConversationGone, Hub
+from bot.web.chat.hub import ConversationGone, MessageHub
 from bot.web.chat.limits import Rate, RateLimiter
 from bot.web.chat.locks import ConversationLocks
+from bot.web.chat.shared import RedisRateLimiter, RedisTickets
 from bot.web.chat.speech import Speaker
 from bot.web.chat.tickets import StreamTickets
 from bot.web.chat.tokens import InvalidToken, TokenSigner, client_of
@@ -30,16 +31,29 @@ SMALL_BODY_BYTES = 4096
 class ChatService:
     """What the chat routes share: settings, hub, Rasa gateway, speech, token signer and one lock per conversation."""
 
-    def __init__(self, settings: Settings, hub: Hub, gateway: RasaGateway, speaker: Speaker) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        hub: MessageHub,
+        gateway: RasaGateway,
+        speaker: Speaker,
+        *,
+        limits: RateLimiter | RedisRateLimiter | None = None,
+        tickets: StreamTickets | RedisTickets | None = None,
+        locks: ConversationLocks | None = None,
+    ) -> None:
         self.settings = settings
         self.hub = hub
         self.gateway = gateway
         self.speaker = speaker
         self.signer = TokenSigner(settings.secret_key)
-        self.locks = ConversationLocks()
-        self.limits = RateLimiter()
-        self.tickets = StreamTickets()
+        self.locks = locks if locks is not None else ConversationLocks()
+        self.limits: RateLimiter | RedisRateLimiter = limits if limits is not None else RateLimiter()
+        self.tickets: StreamTickets | RedisTickets = tickets if tickets is not None else StreamTickets()
         self.message_body_limit = settings.max_message_chars * 6 + SMALL_BODY_BYTES
+        # New conversations from one address (a school or a prison may share one): twice the rate at once.
+        self.sessions_per_address = Rate(burst=2 * settings.chat_sessions_per_minute,
+                                         per_minute=settings.chat_sessions_per_minute)
 
     def conversation(self, token: object) -> str:
         """The open conversation a token names; 403 when the token is invalid or the conversation is gone."""

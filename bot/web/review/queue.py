@@ -15,7 +15,7 @@ from bot.settings import Settings
 from bot.staff import audit
 from bot.storage.tables.accounts import User
 from bot.storage.tables.handover import DONE, Handoff
-from bot.web.chat.hub import get_hub
+from bot.web.chat.process_hub import get_hub
 from bot.web.review import security
 from bot.web.review.dependencies import (
     COUNSELLORS,
