@@ -81,6 +81,13 @@ class MessageHub(Protocol):
     def last_message(self, conversation_id: str, author: str) -> dict[str, Any] | None: ...
     async def wait(self, conversation_id: str, after_seq: int, timeout: float) -> list[dict[str, Any]]: ...
     def end(self, conversation_id: str) -> bool: ...
+    def started_at(self) -> float: ...
+    def reopen(self, conversation_id: str) -> bool: ...
+
+
+def numbers_after_a_loss() -> int:
+    """The first number for a conversation the hub lost: above any number given before (milliseconds now)."""
+    return int(time.time() * 1000)
 
 
 class HubFull(RuntimeError):
@@ -106,6 +113,8 @@ class Hub:
         self._conversations: dict[str, _Conversation] = {}
         self._lock = threading.Lock()
         self._last_sweep = clock()
+        self._started_at = time.time()
+        self._ended: dict[str, None] = {}  # ended by the user here: never opened again by `reopen`
 
     def count(self) -> int:
         """How many conversations are open."""
@@ -129,6 +138,25 @@ class Hub:
         """True while the conversation is open and not idle for too long."""
         with self._lock:
             return self._live(conversation_id) is not None
+
+    def started_at(self) -> float:
+        """Unix time from which this hub knows every open conversation (a conversation opened earlier was lost)."""
+        return self._started_at
+
+    def reopen(self, conversation_id: str) -> bool:
+        """Open again a conversation the hub lost (the web process restarted); numbers go on above the old ones.
+
+        False for a conversation the user ended here: that one stays ended.
+        """
+        with self._lock:
+            if conversation_id in self._ended:
+                return False
+            if self._live(conversation_id) is None:
+                if len(self._conversations) >= self._max_conversations:
+                    self._drop_least_active()
+                self._conversations[conversation_id] = _Conversation(
+                    last_active=self._clock(), next_seq=numbers_after_a_loss() + 1)
+            return True
 
     def touch(self, conversation_id: str) -> bool:
         """Count activity in the conversation; False when it is gone."""
@@ -237,6 +265,9 @@ class Hub:
             conversation = self._conversations.pop(conversation_id, None)
             if conversation is None:
                 return False
+            self._ended[conversation_id] = None
+            while len(self._ended) > 2 * self._max_conversations:
+                del self._ended[next(iter(self._ended))]
             wake_waiters(conversation.waiters)
             return True
 

@@ -30,11 +30,13 @@ from bot.web.chat.hub import (
     ConversationGone,
     HubFull,
     clean_buttons,
+    numbers_after_a_loss,
     wake_waiters,
 )
 
 logger = logging.getLogger(__name__)
 PREFIX = "veivalg:chat:"
+ENDED_SECONDS = 12 * 60 * 60  # as long as a widget token is valid (bot/web/chat/tokens.py)
 GRACE_SECONDS = 60  # keys outlive the idle time a little, so a live check never races their expiry
 
 # KEYS: conversation hash, message list, active set. ARGV: now, idle, max messages, message JSON, ttl,
@@ -98,6 +100,9 @@ class RedisHub:
     def _messages_key(self, conversation_id: str) -> str:
         return f"{self._prefix}messages:{conversation_id}"
 
+    def _ended_key(self, conversation_id: str) -> str:
+        return f"{self._prefix}ended:{conversation_id}"
+
     @property
     def _active_key(self) -> str:
         return f"{self._prefix}active"
@@ -147,6 +152,33 @@ class RedisHub:
     def exists(self, conversation_id: str) -> bool:
         """True while the conversation is open and not idle for too long."""
         return self._live(conversation_id)
+
+    def started_at(self) -> float:
+        """Unix time from which Redis holds every open conversation: its first use, or its latest restart."""
+        key = f"{self._prefix}since"
+        now = time.time()
+
+        def since() -> Any:
+            with self._client.pipeline() as pipe:
+                pipe.set(key, repr(now), nx=True)
+                pipe.get(key)
+                return pipe.execute()[1]
+
+        return float(self._redis(since))
+
+    def reopen(self, conversation_id: str) -> bool:
+        """Open again a conversation Redis lost (it restarted); numbers go on above the old ones.
+
+        False for a conversation the user ended (remembered for the tokens' lifetime, unless Redis lost that too).
+        """
+        if self._redis(lambda: self._client.exists(self._ended_key(conversation_id))):
+            return False
+        if self._live(conversation_id):
+            return True
+        self.open(conversation_id)
+        self._redis(lambda: self._client.hset(
+            self._conversation_key(conversation_id), "next_seq", numbers_after_a_loss()))
+        return True
 
     def touch(self, conversation_id: str) -> bool:
         """Count activity in the conversation; False when it is gone."""
@@ -247,7 +279,15 @@ class RedisHub:
         return self.messages_after(conversation_id, after_seq)
 
     def end(self, conversation_id: str) -> bool:
-        """Forget the conversation and wake its listeners, in every process; False when it was already gone."""
+        """The user ended it: forget it and wake its listeners in every process; False when it was already gone.
+
+        Remembered as ended for the tokens' lifetime, so a token from before a Redis restart cannot reopen it.
+        """
+        self._redis(lambda: self._client.set(self._ended_key(conversation_id), 1, ex=ENDED_SECONDS))
+        return self._forget(conversation_id)
+
+    def _forget(self, conversation_id: str) -> bool:
+        """Drop the conversation's keys and wake its listeners in every process; False when it was already gone."""
         def end() -> int:
             with self._client.pipeline() as pipe:
                 pipe.delete(self._conversation_key(conversation_id), self._messages_key(conversation_id))
@@ -275,7 +315,7 @@ class RedisHub:
         if last is None:
             return False
         if self._clock() - float(last) > self.idle_seconds:
-            self.end(conversation_id)
+            self._forget(conversation_id)
             return False
         return True
 
@@ -295,7 +335,7 @@ class RedisHub:
         for raw in by_age:
             conversation_id = raw.decode() if isinstance(raw, bytes) else str(raw)
             if not self._protected(conversation_id):
-                self.end(conversation_id)
+                self._forget(conversation_id)
                 return
         raise HubFull(len(by_age))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -58,11 +59,17 @@ class ChatService:
     def conversation(self, token: object) -> str:
         """The open conversation a token names; 403 when the token is invalid or the conversation is gone."""
         try:
-            conversation_id = self.signer.conversation_id(token)
+            conversation_id, signed_at = self.signer.conversation_and_time(token)
         except InvalidToken as exc:
             raise WidgetApiError(403, "invalid_token") from exc
         if not self.hub.exists(conversation_id):
-            raise WidgetApiError(403, "invalid_token")
+            # Tokens carry whole seconds: only one signed over a second before the hub began was lost with it.
+            if signed_at + 1 >= self.hub.started_at():  # else ended or idle: the hub knew it and let it go
+                raise WidgetApiError(403, "invalid_token")
+            # Opened before the hub's memory began (a restarted web process or Redis): it goes on.
+            if not self.hub.reopen(conversation_id):  # the user ended it here
+                raise WidgetApiError(403, "invalid_token")
+            logger.info("a conversation the hub lost goes on with its token")
         return conversation_id
 
     def within(self, key: str, rate: Rate) -> None:
@@ -93,30 +100,42 @@ class ChatService:
         except ConversationGone as exc:
             raise WidgetApiError(403, "invalid_token") from exc
         error = False
+        asked = time.time()
         try:
             answers = await self.gateway.send(conversation_id, text, client_of(conversation_id))
         except RasaUnavailable as exc:
             logger.warning("Rasa did not answer (%s); the user got the technical-problem message", exc)
             answers, error = [BotMessage(TECHNICAL_PROBLEM)], True
         seqs = {first}
-        try:
-            for answer in answers:
-                seqs.add(self.hub.append(conversation_id, "bot", answer.text, answer.buttons))
-        except ConversationGone as exc:  # the user started a new conversation while Rasa was thinking
-            raise WidgetApiError(403, "invalid_token") from exc
+        for answer in answers:
+            seqs.add(self.answered(conversation_id, answer, asked))
         messages = [m for m in self.hub.messages_after(conversation_id, first - 1) if m["seq"] in seqs]
         return {"messages": messages, "error": error}
+
+    def answered(self, conversation_id: str, answer: BotMessage, asked: float) -> int:
+        """Log one of Rasa's answers; the conversation goes on if the hub lost it while Rasa was answering."""
+        try:
+            return self.hub.append(conversation_id, "bot", answer.text, answer.buttons)
+        except ConversationGone as exc:
+            # Rasa has the turn: an answer lost with Redis would make the user send the message twice.
+            if self.hub.started_at() > asked and self.hub.reopen(conversation_id):
+                return self.hub.append(conversation_id, "bot", answer.text, answer.buttons)
+            # The user ended it, or started a new conversation, while Rasa was answering.
+            raise WidgetApiError(403, "invalid_token") from exc
 
     async def event_stream(self, conversation_id: str, after: int) -> AsyncIterator[str]:
         """Server-sent events: replay after `after`, then live messages, heartbeats, and `end` when it ends."""
         yield "retry: 3000\n\n"
         last = after
+        opened = time.time()
         while True:
             messages = await self.hub.wait(conversation_id, last, HEARTBEAT_SECONDS)
             for message in messages:
                 yield f"id: {message['seq']}\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
                 last = message["seq"]
             if not self.hub.exists(conversation_id):
+                if self.hub.started_at() > opened:  # Redis restarted: the client reconnects and goes on
+                    return
                 yield "event: end\ndata: {}\n\n"
                 return
             if not messages:

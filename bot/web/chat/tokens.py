@@ -42,12 +42,16 @@ class TokenSigner:
 
     def conversation_id(self, token: object) -> str:
         """The conversation id inside a valid token; raise InvalidToken otherwise."""
+        return self.conversation_and_time(token)[0]
+
+    def conversation_and_time(self, token: object) -> tuple[str, float]:
+        """The conversation id inside a valid token and when the token was signed (Unix time); else InvalidToken."""
         if not isinstance(token, str) or not token or len(token) > 512:
             raise InvalidToken("no token")
         try:
-            value = self._serializer.loads(token, max_age=self.max_age)
+            value, signed = self._serializer.loads(token, max_age=self.max_age, return_timestamp=True)
         except BadData as exc:
             raise InvalidToken(type(exc).__name__) from exc
         if not isinstance(value, str) or not _CONVERSATION_ID.match(value):
             raise InvalidToken("not a conversation id")
-        return value
+        return value, signed.timestamp()

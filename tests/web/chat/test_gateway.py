@@ -9,7 +9,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -45,6 +45,7 @@ class FakeRasa:
         self.english: set[str] = set()
         self.delay = 0.0
         self.status = 200
+        self.while_thinking: Callable[[], None] | None = None  # something that happens while Rasa answers
 
     def answer(self, sender: str, text: str) -> list[dict[str, Any]]:
         text = select_button(text, self.last_buttons.get(sender, [])) or text
@@ -75,6 +76,8 @@ class FakeRasa:
             self.headers.append(dict(request.headers))
             if self.delay:
                 await asyncio.sleep(self.delay)  # a Rasa that is stuck
+            if self.while_thinking is not None:
+                self.while_thinking()
             if self.status != 200:
                 return JSONResponse({"error": "boom"}, status_code=self.status)
             return JSONResponse(self.answer(body["sender"], body["message"]))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -388,3 +389,33 @@ def test_get_hub_is_shared_through_redis_when_the_settings_say_so(redis_port, mo
     finally:
         reset_hub()
         get_settings.cache_clear()
+
+
+def test_a_lost_conversation_reopens_with_numbers_above_the_old_ones_but_an_ended_one_does_not(make_hub):
+    hub = make_hub(idle_seconds=600)
+    started = hub.started_at()
+    assert started <= time.time() and hub.started_at() == started  # the same answer every time
+
+    assert hub.reopen("w-lost") is True  # it was open before this hub began
+    assert hub.exists("w-lost")
+    assert hub.append("w-lost", "user", "hei") > 1_600_000_000_000
+    assert hub.reopen("w-lost") is True  # open already: nothing changes
+    assert [m["text"] for m in hub.messages_after("w-lost", 0)] == ["hei"]
+
+    hub.open("w-ended")
+    hub.end("w-ended")
+    assert hub.reopen("w-ended") is False and not hub.exists("w-ended")
+
+
+def test_redis_losing_everything_moves_the_start_forward(redis_port):
+    import redis
+
+    client = redis.Redis(port=redis_port)
+    prefix = f"test:{uuid.uuid4().hex}:"
+    hub = RedisHub(client, idle_seconds=600, prefix=prefix)
+    before = hub.started_at()
+    time.sleep(0.05)
+    for key in client.scan_iter(match=prefix + "*"):  # what a restart without persistence leaves
+        client.delete(key)
+
+    assert hub.started_at() > before

@@ -506,3 +506,24 @@ def test_a_flood_of_messages_in_one_conversation_is_slowed_and_others_go_on(gate
 
     assert answers[:15] == [200] * 15 and answers[-1] == 429
     assert gateway.say(other, "hei").status_code == 200
+
+
+def test_a_restarted_web_process_lets_an_open_conversation_go_on_with_higher_numbers(tmp_path: Path):
+    fake = FakeRasa()
+    with serve(fake.app()) as rasa_url:
+        settings = widget_settings(tmp_path, rasa_url)
+        with TestClient(widget_app(settings)) as before:
+            token = before.post("/chat/api/session", json={}).json()["token"]
+            seen = [m["seq"] for m in before.post("/chat/api/message", json={"token": token, "text": "hei"})
+                    .json()["messages"]]
+        restarted = Hub(settings.idle_seconds)
+        restarted._started_at += 5  # the new process began after the token was signed (tokens carry seconds)
+        with TestClient(widget_app(settings, hub=restarted)) as after:
+            answer = after.post("/chat/api/message", json={"token": token, "text": "takk"})
+            ended = after.post("/chat/api/end", json={"token": token})
+            gone = after.post("/chat/api/message", json={"token": token, "text": "igjen"})
+
+    assert seen[0] == 1 and answer.status_code == 200
+    numbers = [m["seq"] for m in answer.json()["messages"]]
+    assert min(numbers) > max(seen) and numbers == sorted(numbers)
+    assert ended.status_code == 200 and gone.status_code == 403  # ended here: not brought back

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -108,3 +109,57 @@ def test_redis_gone_gives_a_kind_503_not_a_crash(two_processes, tmp_path):
 
     assert response.status_code == 503
     assert response.json()["message"] == "Veivalg har et teknisk problem akkurat nå. Vent litt, og prøv igjen."
+
+
+def test_after_redis_lost_everything_the_stream_closes_quietly_and_the_conversation_goes_on(two_processes):
+    one, other, _ = two_processes
+    token = httpx.post(f"{one}/chat/api/session", json={}).json()["token"]
+    first = httpx.post(f"{one}/chat/api/message", json={"token": token, "text": "hei"}, timeout=30).json()["messages"]
+    import redis
+
+    client = redis.Redis(port=int(get_settings().redis_port), db=CHAT_REDIS_DB)
+    time.sleep(1.1)  # tokens carry whole seconds
+
+    with httpx.stream("GET", f"{other}/chat/api/events", params={"ticket": ticket_for(one, token)},
+                      headers={"Last-Event-ID": str(first[-1]["seq"])}, timeout=40) as response:
+        client.flushdb()  # what a Redis restart without persistence leaves
+        lines = [line for line in response.iter_lines() if line.startswith(("event:", "data:"))]
+
+    assert lines == []  # closed without `end`: the widget asks for a new ticket and goes on
+    answer = httpx.post(f"{other}/chat/api/message", json={"token": token, "text": "takk"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    numbers = [m["seq"] for m in answer.json()["messages"]]
+    assert min(numbers) > first[-1]["seq"] and numbers == sorted(numbers)
+    with httpx.stream("GET", f"{one}/chat/api/events", params={"ticket": ticket_for(other, token)},
+                      headers={"Last-Event-ID": str(first[-1]["seq"])}, timeout=20) as response:
+        assert [int(event_id) for event_id, _, _ in read_events(response.iter_lines(), len(numbers))] == numbers
+
+
+def test_redis_lost_while_rasa_answers_the_answer_still_reaches_the_user(two_processes):
+    one, other, fake = two_processes
+    token = httpx.post(f"{one}/chat/api/session", json={}).json()["token"]
+    first = httpx.post(f"{one}/chat/api/message", json={"token": token, "text": "hei"}, timeout=30).json()["messages"]
+    import redis
+
+    time.sleep(1.1)  # tokens carry whole seconds
+    fake.while_thinking = redis.Redis(port=int(get_settings().redis_port), db=CHAT_REDIS_DB).flushdb
+
+    answer = httpx.post(f"{other}/chat/api/message", json={"token": token, "text": "takk"}, timeout=30)
+
+    assert answer.status_code == 200, answer.text  # not 403: Rasa has the turn, so the user must see its answer
+    bot = [m for m in answer.json()["messages"] if m["author"] == "bot"]
+    assert bot and bot[0]["text"].startswith("Du skrev: «takk»") and bot[0]["seq"] > first[-1]["seq"]
+    assert len(fake.received) == 2  # sent once
+
+
+def test_a_conversation_ended_while_rasa_answers_stays_ended(two_processes):
+    one, other, fake = two_processes
+    token = httpx.post(f"{one}/chat/api/session", json={}).json()["token"]
+    time.sleep(1.1)
+
+    def ended() -> None:
+        assert httpx.post(f"{other}/chat/api/end", json={"token": token}, timeout=10).status_code == 200
+
+    fake.while_thinking = ended
+    answer = httpx.post(f"{one}/chat/api/message", json={"token": token, "text": "hei"}, timeout=30)
+    assert answer.status_code == 403
