@@ -174,7 +174,7 @@ def action_server(settings: Any) -> Callable[[], None]:
     from dataclasses import replace
 
     from bot.ops import launcher
-    settings = replace(settings, actions_port=ACTIONS_PORT, log_dir=OUT / "log")
+    settings = replace(settings, actions_port=ACTIONS_PORT, actions="server", log_dir=OUT / "log")
     service = next(s for s in launcher.build_services(settings) if s.name == "handlingsserver")
     launcher.start_service(settings, service)
     return lambda: launcher.stop_all([service])

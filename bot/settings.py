@@ -104,6 +104,12 @@ def _chat_state(raw: str) -> str:
     return raw
 
 
+def _actions(raw: str) -> str:
+    if raw not in {"server", "in-process"}:
+        raise ValueError("must be 'server' (an action server of its own) or 'in-process' (inside the Rasa server)")
+    return raw
+
+
 def _environment(raw: str) -> str:
     if raw not in {"development", "production"}:
         raise ValueError("must be 'development' or 'production'")
@@ -141,6 +147,7 @@ class Settings:
     redis_ca_file: str = ""
     chat_state: str = "memory"
     chat_sessions_per_minute: int = 10
+    actions: str = "in-process"
 
     def _derived(self, purpose: bytes) -> str:
         """A secret of its own for each purpose, derived from the one secret key (HMAC-SHA256)."""
@@ -186,7 +193,9 @@ class Settings:
 
     @property
     def action_endpoint_url(self) -> str:
-        """URL the Rasa server calls to run custom actions."""
+        """URL the Rasa server calls to run custom actions (`in-process://actions`: inside the Rasa server)."""
+        if self.actions == "in-process":
+            return "in-process://actions"  # bot/rasa_adapter/actions_in_process.py
         return f"http://{self.actions_host}:{self.actions_port}/webhook"
 
     def rasa_environment(self) -> dict[str, str]:
@@ -294,6 +303,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         redis_ca_file=config.get("VEIVALG_REDIS_CA_FILE", _existing_file, default=""),
         chat_state=config.get("VEIVALG_CHAT_STATE", _chat_state, default="memory"),
         chat_sessions_per_minute=config.get("VEIVALG_CHAT_SESSIONS_PER_MINUTE", _positive_int, default=10),
+        actions=config.get("VEIVALG_ACTIONS", _actions, default="in-process"),
     )
     _check_database_tls(settings)
     return settings

@@ -14,8 +14,14 @@ def test_defaults_bind_to_loopback_and_use_sqlite(tmp_path: Path):
     assert settings.actions_host == "127.0.0.1"
     assert (settings.rasa_port, settings.actions_port) == (5005, 5055)
     assert settings.tracker_store_url == f"sqlite:///{tmp_path / 'var' / 'tracker.db'}"
-    assert settings.action_endpoint_url == "http://127.0.0.1:5055/webhook"
+    assert settings.action_endpoint_url == "in-process://actions"  # the Rasa server runs the actions itself
     assert settings.retention_days == 90
+
+
+def test_with_an_action_server_rasa_calls_it_on_loopback(tmp_path: Path):
+    settings = load_settings({"VEIVALG_HOME": str(tmp_path), "VEIVALG_ACTIONS": "server"})
+
+    assert settings.action_endpoint_url == "http://127.0.0.1:5055/webhook"
 
 
 def test_development_secret_is_generated_once_and_kept(tmp_path: Path):
@@ -46,6 +52,7 @@ def test_short_secret_is_refused(tmp_path: Path):
         ("VEIVALG_ENV", "staging", "'development' or 'production'"),
         ("VEIVALG_CHAT_STATE", "disk", "'memory' .* or 'redis'"),
         ("VEIVALG_CHAT_SESSIONS_PER_MINUTE", "0", "above 0"),
+        ("VEIVALG_ACTIONS", "inline", "'server' .* or 'in-process'"),
     ],
 )
 def test_wrong_values_name_the_setting(tmp_path: Path, key: str, value: str, message: str):
@@ -68,7 +75,7 @@ def test_rasa_environment_expands_endpoints(tmp_path: Path):
     )
 
     assert settings.rasa_environment() == {
-        "VEIVALG_ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "VEIVALG_ACTION_ENDPOINT_URL": "in-process://actions",
         "VEIVALG_TRACKER_STORE_URL": "postgresql://v:p@db:5432/veivalg",
     }
 

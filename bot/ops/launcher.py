@@ -137,7 +137,7 @@ def channel_secret_file(settings: Settings) -> Path:
 
 
 def build_services(settings: Settings) -> list[Service]:
-    """The action server and the Rasa server, bound to the configured loopback addresses."""
+    """The action server (unless the actions run in process), Rasa and the web process, on loopback addresses."""
     channel_secret_file(settings)
     actions = Service(
         name="handlingsserver",
@@ -159,6 +159,8 @@ def build_services(settings: Settings) -> list[Service]:
         health_url=f"{settings.web_url}/healthz",
         log_path=settings.log_dir / "web.log",
     )
+    if settings.actions == "in-process":  # the Rasa server runs them itself
+        return [rasa, web]
     return [actions, rasa, web]
 
 

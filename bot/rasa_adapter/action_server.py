@@ -7,6 +7,7 @@ from typing import Any
 
 from rasa_sdk.endpoint import create_app as rasa_sdk_create_app
 
+from bot.rasa_adapter.action_calls import conversation_language
 from bot.rasa_adapter.commands import ACTION_SECRET_HEADER as SECRET_HEADER
 
 OPEN_PATHS = ("/health",)
@@ -31,15 +32,6 @@ async def _code_loaded(app: Any, loop: Any) -> None:
     from bot.rasa_adapter.speedups import freeze_loaded_objects
 
     freeze_loaded_objects()
-
-
-def conversation_language(body: Any) -> str | None:
-    """The `language` slot of the tracker an action call carries, if any."""
-    if not isinstance(body, dict):
-        return None
-    slots = (body.get("tracker") or {}).get("slots") or {}
-    language = slots.get("language") if isinstance(slots, dict) else None
-    return language if isinstance(language, str) else None
 
 
 def create_app(*args: Any, **kwargs: Any) -> Any:

@@ -72,8 +72,13 @@ class VeivalgRestInput(RestInput):
             # turn after someone says yes to storing; all of it then stays for the server's life.
             from bot.privacy.redaction import get_redactor
             from bot.rasa_adapter import speedups as rasa_speedups
+            from bot.settings import get_settings
 
             get_redactor()
+            if get_settings().actions == "in-process":  # loaded now, not in someone's first turn
+                from bot.rasa_adapter.actions_in_process import executor
+
+                executor()
             rasa_speedups.freeze_loaded_objects()
 
         @webhook.route("/", methods=["GET"])

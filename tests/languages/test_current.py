@@ -8,7 +8,7 @@ from bot.catalogue import answers
 from bot.guidance import knapper
 from bot.handover.texts import texts as handover_texts
 from bot.languages.current import current_language, localized, speaking
-from bot.rasa_adapter.action_server import conversation_language
+from bot.rasa_adapter.action_calls import conversation_language
 
 
 def test_norwegian_unless_told_and_english_inside_the_block():

@@ -9,7 +9,7 @@ from bot.settings import load_settings
 def test_services_bind_to_configured_loopback_ports(tmp_path: Path):
     settings = load_settings(
         {"VEIVALG_HOME": str(tmp_path), "VEIVALG_SECRET_KEY": "k" * 40, "VEIVALG_RASA_PORT": "6100",
-         "VEIVALG_WEB_PORT": "8100"}
+         "VEIVALG_WEB_PORT": "8100", "VEIVALG_ACTIONS": "server"}
     )
     actions, rasa, web = build_services(settings)
 
@@ -19,6 +19,19 @@ def test_services_bind_to_configured_loopback_ports(tmp_path: Path):
     assert rasa.health_url == "http://127.0.0.1:6100/"
     assert web.command[web.command.index("--host") + 1] == "127.0.0.1"
     assert web.health_url == "http://127.0.0.1:8100/healthz"
+
+
+def test_by_default_the_actions_run_inside_rasa_and_no_action_server_starts(tmp_path: Path):
+    import yaml
+
+    from bot.ops.launcher import endpoints_file
+
+    settings = load_settings({"VEIVALG_HOME": str(tmp_path), "VEIVALG_SECRET_KEY": "k" * 40})  # the default
+
+    assert [service.name for service in build_services(settings)] == ["rasa", "nettside"]
+    endpoints = yaml.safe_load(endpoints_file(settings).read_text(encoding="utf-8"))
+    assert endpoints["action_endpoint"]["url"] == "in-process://actions"
+    assert settings.rasa_environment()["VEIVALG_ACTION_ENDPOINT_URL"] == "in-process://actions"
 
 
 def test_the_channel_secret_is_written_for_local_clients_only(tmp_path: Path):
@@ -85,7 +98,8 @@ def test_a_port_already_in_use_is_said_plainly_and_nothing_is_started(tmp_path: 
         taken.listen()
         port = taken.getsockname()[1]
         settings = load_settings(
-            {"VEIVALG_HOME": str(tmp_path), "VEIVALG_SECRET_KEY": "k" * 40, "VEIVALG_ACTIONS_PORT": str(port)}
+            {"VEIVALG_HOME": str(tmp_path), "VEIVALG_SECRET_KEY": "k" * 40, "VEIVALG_ACTIONS_PORT": str(port),
+             "VEIVALG_ACTIONS": "server"}
         )
         actions = build_services(settings)[0]
 

@@ -118,7 +118,7 @@ def veivalg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         process.wait(timeout=60)
 
 
-def test_greeting_in_norwegian_with_settings_from_the_action_server(veivalg: Running):
+def test_greeting_in_norwegian_with_settings_from_the_actions(veivalg: Running):
     texts = veivalg.texts("x", "hei")
 
     assert "Jeg er en chatbot, ikke et menneske" in texts[0]
@@ -159,8 +159,8 @@ def test_a_typed_number_picks_the_button(veivalg: Running):
     assert "karriereveilederen på skolen i fengselet" in texts[0]
 
 
-def test_both_servers_bind_to_loopback_only(veivalg: Running):
-    for port in (veivalg.rasa_port, veivalg.actions_port):
+def test_the_servers_bind_to_loopback_only(veivalg: Running):
+    for port in (veivalg.rasa_port, veivalg.web_port):
         listening = Path("/proc/net/tcp").read_text().splitlines()[1:]
         local = [line.split()[1] for line in listening if line.split()[3] == "0A"]
         assert f"0100007F:{port:04X}" in local, f"port {port} is not bound to 127.0.0.1"
@@ -555,25 +555,20 @@ def test_english_in_the_widget_end_to_end_and_a_polish_first_message(veivalg: Ru
         browser.close()
 
 
-def test_a_dead_action_server_gets_a_kind_answer_and_is_restarted(veivalg: Running):
-    pid = int((veivalg.log_dir / "actions.pid").read_text())
-    os.kill(pid, signal.SIGKILL)
+def test_the_actions_run_inside_rasa_and_no_action_server_is_started(veivalg: Running):
+    # The scaled profile's action servers, and a killed one, are tested in tests/system/test_faults.py.
+    assert not (veivalg.log_dir / "actions.pid").exists()
+    assert not veivalg.actions_ready()
 
-    texts = veivalg.texts("while-down", "hei")
-    assert texts and all(texts)
-
-    deadline = time.monotonic() + 90
-    while not veivalg.actions_ready() or (veivalg.log_dir / "actions.pid").read_text() == str(pid):
-        assert time.monotonic() < deadline, "the action server was not restarted"
-        time.sleep(1)
-    assert "samtalen i 45 dager" in veivalg.texts("after-restart", "hei")[1]
+    texts = veivalg.texts("in-process", '/ask_occupation_info{"occupation": "tomrer"}')  # a custom action answers
+    assert any(text.startswith("En tømrer bygger nye hus") for text in texts), texts
 
 
 def test_ctrl_c_stops_everything_cleanly(veivalg: Running):
     veivalg.process.send_signal(signal.SIGINT)
 
     assert veivalg.process.wait(timeout=60) == 0
-    for port in (veivalg.rasa_port, veivalg.actions_port):
+    for port in (veivalg.rasa_port, veivalg.web_port):
         with socket.socket() as sock:
             assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open"
     assert not (veivalg.log_dir / "actions.pid").exists()

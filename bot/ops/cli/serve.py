@@ -28,7 +28,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(commands: argparse._SubParsersAction) -> None:
     """`run`, `run-scaled` and `chat`."""
-    commands.add_parser("run", help="start handlingsserveren og Rasa").set_defaults(func=cmd_run)
+    commands.add_parser("run", help="start Rasa (med handlingene) og nettsiden").set_defaults(func=cmd_run)
     commands.add_parser(
         "run-scaled", help="start PostgreSQL, Redis, flere Rasa-servere og nginx foran"
     ).set_defaults(func=cmd_run_scaled)
