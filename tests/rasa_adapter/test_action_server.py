@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.paths import PROJECT_ROOT
 from bot.rasa_adapter.commands import ACTION_SECRET_HEADER
 from bot.settings import load_settings
-from tests.fixtures.servers import free_port, wait_until_healthy
+from tests.fixtures.servers import free_port, start_action_server
 
 
 def test_the_action_server_answers_only_with_the_secret_and_freezes_what_it_loaded(tmp_path):
@@ -21,14 +21,9 @@ def test_the_action_server_answers_only_with_the_secret_and_freezes_what_it_load
 
     port = free_port()
     log = tmp_path / "actions.log"
-    env = dict(os.environ, SANIC_HOST="127.0.0.1", LOG_LEVEL="INFO", VEIVALG_HOME=str(PROJECT_ROOT))
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.rasa_adapter.action_server", "--actions", "actions", "--port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
+    env = dict(os.environ, LOG_LEVEL="INFO", VEIVALG_HOME=str(PROJECT_ROOT))
+    process = start_action_server(port, env, log)
     try:
-        wait_until_healthy(f"http://127.0.0.1:{port}/health", process, log)
         deadline = time.monotonic() + 10
         while "left out of garbage collection" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.2)

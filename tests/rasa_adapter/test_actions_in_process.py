@@ -5,8 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +28,7 @@ from bot.rasa_adapter.commands import ACTION_SECRET_HEADER
 from bot.rasa_adapter.originals import ORIGINALS
 from bot.settings import load_settings
 from tests.conftest import FIXTURES
-from tests.fixtures.servers import free_port, wait_until_healthy
+from tests.fixtures.servers import free_port, start_action_server
 
 DOMAIN_PATH = PROJECT_ROOT / "domain.yml"
 
@@ -48,14 +46,9 @@ def action_server(catalogue_db: str, tmp_path: Path) -> Iterator[tuple[str, str]
     """The real action server on the test's catalogue: its webhook and its secret."""
     port = free_port()
     log = tmp_path / "actions.log"
-    env = dict(os.environ, SANIC_HOST="127.0.0.1", VEIVALG_HOME=str(PROJECT_ROOT), VEIVALG_DATABASE_URL=catalogue_db)
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.rasa_adapter.action_server", "--actions", "actions", "--port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
+    env = dict(os.environ, VEIVALG_HOME=str(PROJECT_ROOT), VEIVALG_DATABASE_URL=catalogue_db)
+    process = start_action_server(port, env, log)
     try:
-        wait_until_healthy(f"http://127.0.0.1:{port}/health", process, log)
         yield f"http://127.0.0.1:{port}/webhook", load_settings(env).action_server_secret
     finally:
         process.terminate()
