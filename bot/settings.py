@@ -104,6 +104,9 @@ def _chat_state(raw: str) -> str:
     return raw
 
 
+IN_PROCESS_ACTIONS_URL = "in-process://actions"  # endpoints.yml's action URL when Rasa runs the actions itself
+
+
 def _actions(raw: str) -> str:
     if raw not in {"server", "in-process"}:
         raise ValueError("must be 'server' (an action server of its own) or 'in-process' (inside the Rasa server)")
@@ -195,7 +198,7 @@ class Settings:
     def action_endpoint_url(self) -> str:
         """URL the Rasa server calls to run custom actions (`in-process://actions`: inside the Rasa server)."""
         if self.actions == "in-process":
-            return "in-process://actions"  # bot/rasa_adapter/actions_in_process.py
+            return IN_PROCESS_ACTIONS_URL  # bot/rasa_adapter/actions_in_process.py
         return f"http://{self.actions_host}:{self.actions_port}/webhook"
 
     def rasa_environment(self) -> dict[str, str]:

@@ -17,9 +17,9 @@ from functools import lru_cache
 from typing import Any
 
 from bot.rasa_adapter.originals import ORIGINALS
+from bot.settings import IN_PROCESS_ACTIONS_URL as IN_PROCESS_URL
 
 logger = logging.getLogger(__name__)
-IN_PROCESS_URL = "in-process://actions"
 ACTIONS_PACKAGE = "actions"
 
 

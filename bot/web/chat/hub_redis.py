@@ -33,10 +33,11 @@ from bot.web.chat.hub import (
     numbers_after_a_loss,
     wake_waiters,
 )
+from bot.web.chat.tokens import MAX_AGE_SECONDS
 
 logger = logging.getLogger(__name__)
 PREFIX = "veivalg:chat:"
-ENDED_SECONDS = 12 * 60 * 60  # as long as a widget token is valid (bot/web/chat/tokens.py)
+ENDED_SECONDS = MAX_AGE_SECONDS  # as long as a widget token is valid
 GRACE_SECONDS = 60  # keys outlive the idle time a little, so a live check never races their expiry
 
 # KEYS: conversation hash, message list, active set. ARGV: now, idle, max messages, message JSON, ttl,

@@ -62,15 +62,19 @@ class ChatService:
             conversation_id, signed_at = self.signer.conversation_and_time(token)
         except InvalidToken as exc:
             raise WidgetApiError(403, "invalid_token") from exc
-        if not self.hub.exists(conversation_id):
-            # Tokens carry whole seconds: only one signed over a second before the hub began was lost with it.
-            if signed_at + 1 >= self.hub.started_at():  # else ended or idle: the hub knew it and let it go
-                raise WidgetApiError(403, "invalid_token")
-            # Opened before the hub's memory began (a restarted web process or Redis): it goes on.
-            if not self.hub.reopen(conversation_id):  # the user ended it here
-                raise WidgetApiError(403, "invalid_token")
-            logger.info("a conversation the hub lost goes on with its token")
+        # Tokens carry whole seconds: only one signed over a second before the hub began was lost with it;
+        # a later one the hub knew and let go (ended or idle).
+        if not self.hub.exists(conversation_id) and not self.reopened(conversation_id, signed_at + 1):
+            raise WidgetApiError(403, "invalid_token")
         return conversation_id
+
+    def reopened(self, conversation_id: str, known_at: float) -> bool:
+        """Open again a conversation that existed at `known_at` and was lost with the hub since (a restarted web
+        process or Redis); False when the hub began earlier, or the user ended it."""
+        if self.hub.started_at() > known_at and self.hub.reopen(conversation_id):
+            logger.info("a conversation the hub lost goes on with its token")
+            return True
+        return False
 
     def within(self, key: str, rate: Rate) -> None:
         """429 with a kind message when `key` has used its rate."""
@@ -118,7 +122,7 @@ class ChatService:
             return self.hub.append(conversation_id, "bot", answer.text, answer.buttons)
         except ConversationGone as exc:
             # Rasa has the turn: an answer lost with Redis would make the user send the message twice.
-            if self.hub.started_at() > asked and self.hub.reopen(conversation_id):
+            if self.reopened(conversation_id, asked):
                 return self.hub.append(conversation_id, "bot", answer.text, answer.buttons)
             # The user ended it, or started a new conversation, while Rasa was answering.
             raise WidgetApiError(403, "invalid_token") from exc
