@@ -33,7 +33,9 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet --upgrade pip 'setuptools>=70.3,<70.4' wheel 'uv>=0.13,<0.14'
 	@echo "[veivalg] installerer Veivalg og avhengigheter (første gang tar det et minutt eller to)"
 	@# uv resolves and installs the same pins as pip, in seconds; pip is the fallback when uv cannot.
-	@$(BIN)/python -m uv pip install --quiet --python $(BIN)/python -e '.[dev]' || \
+	@# --compile-bytecode: Python reads the compiled files at every start instead of compiling Rasa and
+	@# TensorFlow again (10 s of each server's start where PYTHONDONTWRITEBYTECODE is set, as in CI).
+	@$(BIN)/python -m uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]' || \
 	  { echo "[veivalg] uv klarte det ikke; prøver pip"; $(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev]'; }
 	@if ls vendor/spacy/*.whl >/dev/null 2>&1; then \
 	  echo "[veivalg] installerer norsk spaCy-modell fra vendor/spacy/"; \

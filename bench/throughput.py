@@ -1,7 +1,7 @@
 """Veivalg against bare Rasa under load, in the same run: latency per turn and throughput against users.
 
 Bare Rasa is the stock `rasa init --no-prompt` bot, trained and served by the project's Rasa
-(bench/baseline.py). Then Veivalg's embedded profile (`veivalg run`'s Rasa and action server on bench
+(bench/baseline.py). Then Veivalg's embedded profile (`veivalg run`'s Rasa server, actions inside it, on bench
 ports), then the scaled profile (bench/scaled.py) when PostgreSQL, Redis and nginx are installed. One
 target at a time, each through every level: one user without pauses (sequential), then N users with
 pauses between turns. Locust (bench/locustfile.py) drives them; for Veivalg every acknowledged message is
@@ -141,8 +141,9 @@ def section(results: Sequence[Result], when: str, notes: Sequence[str] = (), pic
         f"{when} Load average at the end: {loadavg()}.",
         "",
         "Bare Rasa: the stock `rasa init --no-prompt` bot (moodbot: English turns, in-memory store, no actions),",
-        "trained and served by the project's Rasa in this run. Veivalg embedded: `veivalg run`'s Rasa and action",
-        "server (SQLite store). Veivalg scaled: `veivalg run-scaled` (PostgreSQL, Redis, 2 Rasa servers, nginx).",
+        "trained and served by the project's Rasa in this run. Veivalg embedded: `veivalg run`'s Rasa server",
+        "(actions inside it, SQLite store). Veivalg scaled: `veivalg run-scaled` (PostgreSQL, Redis, 2 Rasa",
+        "servers, nginx).",
         "One target at a time with nothing else running; Locust (`bench/locustfile.py`) on the same cores.",
         "Veivalg's users hold the guidance conversation (3 in 4) or the handover conversation (1 in 4), the",
         "moodbot's its 15 English turns; each user starts a new conversation until the time is up.",
@@ -224,11 +225,11 @@ def measure_bare(port: int, plan: Sequence[Level]) -> list[Result]:
 
 
 def measure_embedded(plan: Sequence[Level]) -> list[Result]:
-    """`veivalg run`'s Rasa and action server on bench ports, with fresh SQLite stores, through every level."""
+    """`veivalg run`'s Rasa server on bench ports, with fresh SQLite stores, through every level."""
     for name in ("throughput-tracker.db", "throughput-veivalg.db"):
         (OUT / name).unlink(missing_ok=True)
     settings = embedded_settings("throughput")
-    print(f"{EMBEDDED}: starting Rasa on {settings.rasa_url} and the action server", flush=True)
+    print(f"{EMBEDDED}: starting Rasa on {settings.rasa_url} (actions: {settings.actions})", flush=True)
     try:
         with embedded_running(settings):
             url = settings.rasa_url + WEBHOOK
