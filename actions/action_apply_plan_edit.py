@@ -30,6 +30,8 @@ class ActionApplyPlanEdit(CatalogueAction):
         after = texts["plan_after"]
         if ref is None:
             dispatcher.utter_message(text=texts["plan_edit_empty"])
+            if tracker.get_slot("paused_form") is None:  # otherwise the offer to go back follows
+                dispatcher.utter_message(response="utter_menu")
             return reset
         if ref == CANCEL or choice == CANCEL:
             dispatcher.utter_message(text=texts["plan_edit_cancelled"], buttons=[dict(b) for b in after["buttons"]])

@@ -66,6 +66,26 @@ async def test_an_empty_plan_asks_nothing(catalogue_db, dispatcher, domain):
     assert slots == []
 
 
+async def test_correcting_an_empty_plan_says_so_and_offers_the_menu(catalogue_db, dispatcher, domain):
+    tracker = load_tracker("plan_edit_choosing_line")
+    tracker.slots.update(knapp_answers=None, occupations_viewed=None, requested_slot=None)
+
+    assert await ActionApplyPlanEdit().run(dispatcher, tracker, domain) == RESET
+    assert dispatcher.messages[0]["text"] == (
+        "Planen din er tom ennå, så det er ingenting å rette. Vi fyller den sammen når du velger en knapp.")
+    assert dispatcher.messages[1]["response"] == "utter_menu"
+    assert len(dispatcher.messages) == 2
+
+
+async def test_correcting_an_empty_plan_inside_a_knapp_leaves_the_offer_to_go_back(catalogue_db, dispatcher, domain):
+    tracker = load_tracker("plan_edit_choosing_line")
+    tracker.slots.update(knapp_answers=None, occupations_viewed=None, paused_form="knapp_form")
+
+    assert await ActionApplyPlanEdit().run(dispatcher, tracker, domain) == RESET
+    assert [m["text"] for m in dispatcher.messages] == [
+        "Planen din er tom ennå, så det er ingenting å rette. Vi fyller den sammen når du velger en knapp."]
+
+
 async def test_a_rewritten_line_is_saved_and_the_new_plan_shown(catalogue_db, dispatcher, domain):
     tracker = load_tracker("plan_edit_choosing_line")
     tracker.slots.update(plan_line="a|self_in_context|what_matters", plan_edit_choice="endre",
