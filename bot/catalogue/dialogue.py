@@ -178,7 +178,12 @@ def _remember(turn: Turn, *occupations: Occupation, viewed: Sequence[str]) -> No
 
 def _compare(turn: Turn, question: Question, slugs: list[str], *, session: Session) -> Turn:
     first = question.compare_first or (question.current if len(slugs) < 2 else None)
-    pair = ([first] if first else []) + [s for s in slugs if s != first]
+    pair = list(dict.fromkeys(([first] if first else []) + slugs))
+    if len(pair) == 1 and len(slugs) >= 2:  # «tømrer og snekker»: two names of one occupation
+        same = get_occupation(pair[0], session=session)
+        assert same is not None
+        turn.respond("same_occupation", title=answers.view(same).title)
+        return _about(turn, "info", same, question)
     if len(pair) < 2:
         known = get_occupation(pair[0], session=session) if pair else None
         turn.slots.update(awaiting_occupation="compare", compare_first=known.slug if known else None)

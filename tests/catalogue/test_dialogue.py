@@ -108,6 +108,19 @@ def test_compare_two_occupations_side_by_side(catalogue_db):
     assert slots["occupations_viewed"] == ["tomrer", "murer"]
 
 
+def test_two_names_of_one_occupation_are_said_to_be_the_same_not_compared_with_itself(catalogue_db):
+    # the entity values as the NLU gives them: «snekker» is a synonym of «tømrer»
+    texts, buttons, slots = ask("compare_occupations", "forskjellen på tømrer og snekker", ("tomrer", "tomrer"),
+                                current="kokk")
+
+    assert texts[0] == "Begge navnene du skrev, er samme yrke hos meg: Tømrer."
+    assert texts[1].startswith("En tømrer ")
+    assert not any(t.startswith("Tømrer: ") for t in texts)  # no side-by-side of the one occupation
+    assert texts[-1] == "Hva vil du vite mer om?"
+    assert [b["title"] for b in buttons[-1]] == ["Veien dit", "Politiattest", "Lignende yrker", "Sammenlign"]
+    assert slots["occupation_slug"] == "tomrer"
+
+
 def test_compare_with_one_occupation_asks_for_the_other_and_remembers_the_first(catalogue_db):
     texts, _, slots = ask("compare_occupations", "/compare_occupations", ("kokk",), current="kokk")
 
