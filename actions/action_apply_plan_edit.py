@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import CatalogueAction
-from bot.guidance import knapper
+from bot.guidance import interruption, knapper
 from bot.guidance.plan import edit_plan, plan_messages
 from bot.guidance.plan_edit import CANCEL, REMOVE
 
@@ -30,7 +30,7 @@ class ActionApplyPlanEdit(CatalogueAction):
         after = texts["plan_after"]
         if ref is None:
             dispatcher.utter_message(text=texts["plan_edit_empty"])
-            if tracker.get_slot("paused_form") is None:  # otherwise the offer to go back follows
+            if not interruption.offers_resume(tracker.get_slot("paused_form")):
                 dispatcher.utter_message(response="utter_menu")
             return reset
         if ref == CANCEL or choice == CANCEL:

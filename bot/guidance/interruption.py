@@ -31,9 +31,14 @@ def form_to_pause(active_loop: str | None) -> str | None:
     return active_loop if active_loop in PAUSABLE else None
 
 
+def offers_resume(paused: str | None) -> bool:
+    """Whether the turn ends with the offer to go back to the paused form (action_offer_resume)."""
+    return paused in PAUSABLE
+
+
 def offer_after(paused: str | None, previous_action: str | None) -> str | None:
     """The response that follows a handled request: the offer to go back, or what usually follows."""
-    if paused in PAUSABLE:
+    if offers_resume(paused):
         return "utter_offer_resume"
     return AFTER_WITH_NOTHING_PAUSED.get(previous_action or "", DEFAULT_AFTER)
 
